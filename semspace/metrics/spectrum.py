@@ -1,0 +1,148 @@
+"""Exact singular values of (centred) prefixes of hidden-state matrices, fast and in float64.
+
+The trick that makes every prefix cheap: the Helmert contrasts of H's rows,
+    y_i = (x_1 + ... + x_i - i * x_{i+1}) / sqrt(i (i + 1)),   i = 1 .. T-1,
+are orthonormal combinations of rows orthogonal to the all-ones vector, and y_1..y_{k-1} use only x_1..x_k.
+So the centred prefix of k rows has exactly the singular values of Y[:k-1]: no per-prefix re-centring, and
+the squared singular values of every prefix are eigenvalues of a leading block of one Gram Y Yᵀ (while the
+block is at most d wide) or of a running covariance Y[:r]ᵀ Y[:r] (beyond d). Rows are shifted by their mean
+before any product, so a large common mean costs no digits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+
+Reduce = Callable[[torch.Tensor], torch.Tensor]
+
+# Eigenvalues below this many ulps of the largest are rounding noise of the Gram product, not spectrum:
+# their square roots (~1e-8 of the largest singular value) would otherwise leak into ER.
+NOISE_ULPS = 8.0
+# Upper bound on the bytes of Gram/covariance matrices one eigen-solve batch may hold.
+BATCH_BYTES = 256 * 2**20
+
+
+def contrast_rows(H: torch.Tensor, *, center: bool) -> torch.Tensor:
+    """Rows whose leading r rows have the singular values of the (centred) prefix; see the module docstring."""
+    if not center:
+        return H
+    T = H.shape[0]
+    if T < 2:
+        return H[:0]
+    shifted = H - H.mean(dim=0)
+    running_sums = shifted.cumsum(dim=0)[:-1]
+    i = torch.arange(1, T, dtype=H.dtype).unsqueeze(1)
+    return (running_sums - i * shifted[1:]) / torch.sqrt(i * (i + 1))
+
+
+def prefix_row_count(k: int, *, center: bool) -> int:
+    """How many contrast rows describe a prefix of k original rows."""
+    return k - 1 if center else k
+
+
+@dataclass
+class _Job:
+    """One spectrum to compute: the leading `rows` rows of response `owner`'s contrast matrix."""
+
+    owner: int
+    rows: int
+    result: torch.Tensor | None = field(default=None, repr=False)
+
+
+def _keep(sigma: torch.Tensor) -> torch.Tensor:
+    """The identity reduction: keep the whole spectrum."""
+    return sigma
+
+
+def _eigvals_to_singular(eigenvalues: torch.Tensor) -> torch.Tensor:
+    """Square roots of symmetric-PSD eigenvalues, descending, with rounding noise set to exact zero."""
+    largest = eigenvalues.amax(dim=-1, keepdim=True).clamp_min(0)
+    floor = largest * (NOISE_ULPS * eigenvalues.shape[-1] * torch.finfo(eigenvalues.dtype).eps)
+    clean = torch.where(eigenvalues > floor, eigenvalues, torch.zeros_like(eigenvalues))
+    return clean.sqrt().flip(-1)
+
+
+def _solve_stacked(matrices: list[torch.Tensor], reduce: Reduce) -> list[torch.Tensor]:
+    """reduce(singular values) of equal-size Gram/covariance matrices, solved in memory-bounded batches."""
+    size = matrices[0].shape[-1]
+    per_batch = max(1, BATCH_BYTES // (8 * size * size))
+    out: list[torch.Tensor] = []
+    for start in range(0, len(matrices), per_batch):
+        stacked = torch.stack(matrices[start:start + per_batch])
+        out.extend(reduce(_eigvals_to_singular(torch.linalg.eigvalsh(stacked))).unbind(0))
+    return out
+
+
+def leading_block_spectra(
+    rows: list[torch.Tensor], counts: list[list[int]], reduce: Reduce = _keep
+) -> list[list[torch.Tensor]]:
+    """reduce(singular values of rows[i][:r]) for every r in counts[i].
+
+    Singular values come descending with zeros last, min(r, d) of them; `reduce` maps a (batch, n) tensor of
+    them to a (batch, ...) tensor (e.g. effective ranks), so per-spectrum work stays vectorised. Blocks up to d rows are leading blocks of one Gram per response;
+    longer ones use a running d×d covariance. Equal-size problems of all responses share one batched solve.
+    """
+    jobs = [[_Job(owner, r) for r in owner_counts] for owner, owner_counts in enumerate(counts)]
+    gram_jobs: dict[int, list[_Job]] = {}
+    grams: dict[int, torch.Tensor] = {}
+    for owner, owner_jobs in enumerate(jobs):
+        d = rows[owner].shape[1]
+        small = [job for job in owner_jobs if 0 < job.rows <= d]
+        if small:
+            widest = max(job.rows for job in small)
+            head = rows[owner][:widest]
+            grams[owner] = head @ head.T
+            for job in small:
+                gram_jobs.setdefault(job.rows, []).append(job)
+        for job in owner_jobs:
+            if job.rows == 0:
+                job.result = reduce(rows[owner].new_zeros(1, 0))[0]
+        _solve_covariance_jobs(rows[owner], [job for job in owner_jobs if job.rows > d], reduce)
+    for size, group in gram_jobs.items():
+        blocks = [grams[job.owner][:size, :size] for job in group]
+        for job, spectrum in zip(group, _solve_stacked(blocks, reduce)):
+            job.result = spectrum
+    return [[job.result for job in owner_jobs] for owner_jobs in jobs]
+
+
+def _solve_covariance_jobs(rows: torch.Tensor, jobs: list[_Job], reduce: Reduce) -> None:
+    """Spectra of rows[:r] for r > d via a running covariance, solved in memory-bounded batches."""
+    if not jobs:
+        return
+    d = rows.shape[1]
+    per_batch = max(1, BATCH_BYTES // (8 * d * d))
+    covariance = rows.new_zeros(d, d)
+    done = 0
+    pending: list[tuple[_Job, torch.Tensor]] = []
+    for job in sorted(jobs, key=lambda j: j.rows):
+        block = rows[done:job.rows]
+        covariance = covariance + block.T @ block
+        done = job.rows
+        pending.append((job, covariance))
+        if len(pending) == per_batch:
+            _flush(pending, reduce)
+    _flush(pending, reduce)
+
+
+def _flush(pending: list[tuple[_Job, torch.Tensor]], reduce: Reduce) -> None:
+    """Solve the queued covariance problems and hand each job its result."""
+    if pending:
+        for (job, _), result in zip(pending, _solve_stacked([m for _, m in pending], reduce)):
+            job.result = result
+        pending.clear()
+
+
+def singular_values(H: torch.Tensor, *, center: bool) -> torch.Tensor:
+    """All min(T', d) singular values of the (centred) float64 matrix H, descending (T' = T-1 when centred)."""
+    rows = contrast_rows(H, center=center)
+    return leading_block_spectra([rows], [[rows.shape[0]]])[0][0]
+
+
+def effective_ranks(sigma: torch.Tensor, *, spectrum: str = "sigma") -> torch.Tensor:
+    """ER = exp(-Σ p log(p + 1e-8)), p = s / (Σs + 1e-8), s = σ or σ² (SPEC §2), over the last axis."""
+    values = sigma if spectrum == "sigma" else sigma.square()
+    p = values / (values.sum(dim=-1, keepdim=True) + 1e-8)
+    return torch.exp(-(p * torch.log(p + 1e-8)).sum(dim=-1))
