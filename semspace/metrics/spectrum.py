@@ -11,7 +11,10 @@ before any product, so a large common mean costs no digits.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import torch
@@ -65,15 +68,39 @@ def _eigvals_to_singular(eigenvalues: torch.Tensor) -> torch.Tensor:
     return clean.sqrt().flip(-1)
 
 
-def _solve_stacked(matrices: list[torch.Tensor], reduce: Reduce) -> list[torch.Tensor]:
-    """reduce(singular values) of equal-size Gram/covariance matrices, solved in memory-bounded batches."""
-    size = matrices[0].shape[-1]
-    per_batch = max(1, BATCH_BYTES // (8 * size * size))
-    out: list[torch.Tensor] = []
-    for start in range(0, len(matrices), per_batch):
-        stacked = torch.stack(matrices[start:start + per_batch])
-        out.extend(reduce(_eigvals_to_singular(torch.linalg.eigvalsh(stacked))).unbind(0))
-    return out
+@contextmanager
+def _one_torch_thread():
+    """Let each worker run its own LAPACK call: two concurrent single-threaded eigen-solves beat one two-threaded."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield previous
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _solve_tasks(tasks: list[tuple[list[_Job], list[torch.Tensor]]], reduce: Reduce) -> None:
+    """Solve groups of equal-size Gram/covariance matrices on all torch threads, in memory-bounded chunks."""
+    workers = torch.get_num_threads()
+    chunks = []
+    for jobs, matrices in tasks:
+        size = matrices[0].shape[-1]
+        per_chunk = max(1, min(BATCH_BYTES // (8 * size * size), math.ceil(len(matrices) / workers)))
+        chunks += [(jobs[i:i + per_chunk], matrices[i:i + per_chunk]) for i in range(0, len(matrices), per_chunk)]
+    chunks.sort(key=lambda chunk: -len(chunk[0]) * chunk[1][0].shape[-1] ** 3)
+
+    def solve(chunk: tuple[list[_Job], list[torch.Tensor]]) -> None:
+        jobs, matrices = chunk
+        results = reduce(_eigvals_to_singular(torch.linalg.eigvalsh(torch.stack(matrices))))
+        for job, result in zip(jobs, results.unbind(0)):
+            job.result = result
+
+    if workers == 1 or len(chunks) == 1:
+        for chunk in chunks:
+            solve(chunk)
+        return
+    with _one_torch_thread(), ThreadPoolExecutor(workers) as pool:
+        list(pool.map(solve, chunks))
 
 
 def leading_block_spectra(
@@ -82,8 +109,10 @@ def leading_block_spectra(
     """reduce(singular values of rows[i][:r]) for every r in counts[i].
 
     Singular values come descending with zeros last, min(r, d) of them; `reduce` maps a (batch, n) tensor of
-    them to a (batch, ...) tensor (e.g. effective ranks), so per-spectrum work stays vectorised. Blocks up to d rows are leading blocks of one Gram per response;
-    longer ones use a running d×d covariance. Equal-size problems of all responses share one batched solve.
+    them to a (batch, ...) tensor (e.g. effective ranks), so per-spectrum work stays vectorised. Blocks up to
+    d rows are leading blocks of one Gram per response; longer ones use a running d×d covariance. Equal-size
+    problems of all responses share batched solves, spread over torch's threads (which are set to one each
+    for the duration of the solves and then restored).
     """
     jobs = [[_Job(owner, r) for r in owner_counts] for owner, owner_counts in enumerate(counts)]
     gram_jobs: dict[int, list[_Job]] = {}
@@ -92,8 +121,7 @@ def leading_block_spectra(
         d = rows[owner].shape[1]
         small = [job for job in owner_jobs if 0 < job.rows <= d]
         if small:
-            widest = max(job.rows for job in small)
-            head = rows[owner][:widest]
+            head = rows[owner][:max(job.rows for job in small)]
             grams[owner] = head @ head.T
             for job in small:
                 gram_jobs.setdefault(job.rows, []).append(job)
@@ -101,10 +129,9 @@ def leading_block_spectra(
             if job.rows == 0:
                 job.result = reduce(rows[owner].new_zeros(1, 0))[0]
         _solve_covariance_jobs(rows[owner], [job for job in owner_jobs if job.rows > d], reduce)
-    for size, group in gram_jobs.items():
-        blocks = [grams[job.owner][:size, :size] for job in group]
-        for job, spectrum in zip(group, _solve_stacked(blocks, reduce)):
-            job.result = spectrum
+    tasks = [(group, [grams[job.owner][:size, :size] for job in group]) for size, group in gram_jobs.items()]
+    if tasks:
+        _solve_tasks(tasks, reduce)
     return [[job.result for job in owner_jobs] for owner_jobs in jobs]
 
 
@@ -116,23 +143,19 @@ def _solve_covariance_jobs(rows: torch.Tensor, jobs: list[_Job], reduce: Reduce)
     per_batch = max(1, BATCH_BYTES // (8 * d * d))
     covariance = rows.new_zeros(d, d)
     done = 0
-    pending: list[tuple[_Job, torch.Tensor]] = []
+    pending_jobs: list[_Job] = []
+    pending: list[torch.Tensor] = []
     for job in sorted(jobs, key=lambda j: j.rows):
         block = rows[done:job.rows]
         covariance = covariance + block.T @ block
         done = job.rows
-        pending.append((job, covariance))
+        pending_jobs.append(job)
+        pending.append(covariance)
         if len(pending) == per_batch:
-            _flush(pending, reduce)
-    _flush(pending, reduce)
-
-
-def _flush(pending: list[tuple[_Job, torch.Tensor]], reduce: Reduce) -> None:
-    """Solve the queued covariance problems and hand each job its result."""
+            _solve_tasks([(pending_jobs, pending)], reduce)
+            pending_jobs, pending = [], []
     if pending:
-        for (job, _), result in zip(pending, _solve_stacked([m for _, m in pending], reduce)):
-            job.result = result
-        pending.clear()
+        _solve_tasks([(pending_jobs, pending)], reduce)
 
 
 def singular_values(H: torch.Tensor, *, center: bool) -> torch.Tensor:

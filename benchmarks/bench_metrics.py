@@ -1,0 +1,169 @@
+"""Speed, accuracy and peak memory of rank_dynamics_batch against two baselines run in the same process.
+
+(a) exact: a float64 `svdvals` of every centred prefix, one by one (also the accuracy oracle).
+(b) reference: the paper code's default path as SPEC §3 describes it: an uncentred float32 Gram grown block by
+    block, centred afterwards, one `eigvalsh` per prefix, a Python loop over responses (plus its float32
+    `svdvals` for the whole-response ER).
+Workload: 16 responses, T=512, d=576 (SmolLM2's hidden size), hidden-state-like data (low rank + noise around a
+large common mean). Usage: python benchmarks/bench_metrics.py [--responses 16] [--tokens 512] [--dim 576]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing as mp
+import resource
+import threading
+import time
+
+import numpy as np
+import torch
+
+from semspace.metrics import rank_dynamics_batch
+
+
+def hidden_like(seed: int, T: int, d: int) -> np.ndarray:
+    """Low-rank signal + noise around a common mean 20x its spread, as last-layer states look."""
+    rng = np.random.default_rng(seed)
+    signal = rng.standard_normal((T, 32)) @ rng.standard_normal((32, d))
+    states = signal + 0.3 * rng.standard_normal((T, d))
+    return (states + 20 * states.std() * rng.standard_normal(d)).astype(np.float32)
+
+
+def er_from_sigma(sigma: torch.Tensor) -> float:
+    p = sigma / (sigma.sum() + 1e-8)
+    return float(torch.exp(-(p * torch.log(p + 1e-8)).sum()))
+
+
+def velocity_acceleration(series: list[float]) -> tuple[float, float]:
+    v = [series[j] - np.mean(series[:j]) for j in range(1, len(series))]
+    a = [v[j] - v[j - 1] for j in range(1, len(v))]
+    return (float(np.mean(v)) if v else math.nan), (float(np.mean(a)) if a else math.nan)
+
+
+def exact_svd_loop(batch: list[np.ndarray], stride: int, window: int) -> list[tuple]:
+    """(a): float64 SVD of every centred prefix; the oracle."""
+    out = []
+    for H in batch:
+        X = torch.from_numpy(H).double()
+        Xw = X[-window:]
+        series = []
+        for t in range(stride, Xw.shape[0], stride):
+            prefix = Xw[: t + 1]
+            series.append(er_from_sigma(torch.linalg.svdvals(prefix - prefix.mean(0))))
+        out.append((er_from_sigma(torch.linalg.svdvals(X - X.mean(0))), *velocity_acceleration(series), series))
+    return out
+
+
+def reference_gram_loop(batch: list[np.ndarray], stride: int, window: int) -> list[tuple]:
+    """(b): the reference's incremental uncentred float32 Gram, centred afterwards, one eigvalsh per prefix."""
+    out = []
+    for H in batch:
+        X = torch.from_numpy(H).float()
+        whole = er_from_sigma(torch.linalg.svdvals(X - X.mean(0)))
+        Xw = X[-window:]
+        gram = torch.empty(0, 0)
+        rows = Xw[:0]
+        row_sum = torch.zeros(Xw.shape[1])
+        series = []
+        for t in range(stride, Xw.shape[0], stride):
+            new = Xw[rows.shape[0]: t + 1]
+            cross = rows @ new.T
+            gram = torch.cat([torch.cat([gram, cross], 1), torch.cat([cross.T, new @ new.T], 1)], 0)
+            rows = Xw[: t + 1]
+            row_sum = row_sum + new.sum(0)
+            k = rows.shape[0]
+            mu = row_sum / k
+            hs = rows @ mu
+            centred = gram - hs[:, None] - hs[None, :] + mu @ mu
+            eigenvalues = torch.linalg.eigvalsh(centred)
+            series.append(er_from_sigma(torch.sqrt(torch.relu(eigenvalues))))
+        out.append((whole, *velocity_acceleration(series), series))
+    return out
+
+
+def semspace_batch(batch: list[np.ndarray], stride: int, window: int) -> list[tuple]:
+    return [(r.er, r.erv, r.era, list(r.prefix_er)) for r in rank_dynamics_batch(batch, stride=stride, window=window)]
+
+
+METHODS = {"(a) exact SVD loop": exact_svd_loop, "(b) reference fp32 Gram": reference_gram_loop,
+           "semspace rank_dynamics_batch": semspace_batch}
+
+
+def max_relative_error(results: list[tuple], oracle: list[tuple]) -> float:
+    worst = 0.0
+    for got, want in zip(results, oracle):
+        pairs = [(got[0], want[0]), (got[1], want[1]), (got[2], want[2])] + list(zip(got[3], want[3]))
+        for g, w in pairs:
+            if not (math.isnan(g) and math.isnan(w)):
+                worst = max(worst, abs(g - w) / max(abs(w), 1e-12))
+    return worst
+
+
+def resident_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize()
+
+
+def peak_memory_child(name: str, args, queue) -> None:
+    """Run one method while a thread samples resident memory every millisecond; report the peak increase."""
+    batch = [hidden_like(i, args.tokens, args.dim) for i in range(args.responses)]
+    METHODS[name](batch[:1], args.stride, args.window)  # warm up lazily-allocated library state
+    before, peak, running = resident_bytes(), [0], [True]
+
+    def sample() -> None:
+        while running[0]:
+            peak[0] = max(peak[0], resident_bytes())
+            time.sleep(0.001)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    METHODS[name](batch, args.stride, args.window)
+    running[0] = False
+    sampler.join()
+    queue.put(max(peak[0] - before, 0) / 2**20)
+
+
+def peak_memory_mib(name: str, args) -> float:
+    """Extra peak RSS of one method, measured in a fresh child so methods don't hide each other's peaks."""
+    context = mp.get_context("spawn")  # fork after torch starts its thread pool can deadlock
+    queue = context.Queue()
+    child = context.Process(target=peak_memory_child, args=(name, args, queue))
+    child.start()
+    child.join()
+    return queue.get()
+
+
+def run(args) -> None:
+    batch = [hidden_like(i, args.tokens, args.dim) for i in range(args.responses)]
+    timings, results = {}, {}
+    for name, method in METHODS.items():
+        start = time.perf_counter()
+        results[name] = method(batch, args.stride, args.window)
+        timings[name] = time.perf_counter() - start
+    oracle = results["(a) exact SVD loop"]
+    ours = timings["semspace rank_dynamics_batch"]
+    print(f"\nstride {args.stride}, window {args.window}: {args.responses} responses x T={args.tokens}, d={args.dim},"
+          f" torch threads {torch.get_num_threads()}")
+    print(f"{'method':32} {'seconds':>9} {'x semspace':>11} {'max rel err':>12} {'peak MiB':>9}")
+    for name in METHODS:
+        print(f"{name:32} {timings[name]:9.2f} {timings[name] / ours:11.2f} "
+              f"{max_relative_error(results[name], oracle):12.2e} {peak_memory_mib(name, args):9.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--responses", type=int, default=16)
+    parser.add_argument("--tokens", type=int, default=512)
+    parser.add_argument("--dim", type=int, default=576)
+    parser.add_argument("--window", type=int, default=512)
+    parser.add_argument("--strides", type=int, nargs="+", default=[40, 1])
+    args = parser.parse_args()
+    for stride in args.strides:
+        args.stride = stride
+        run(args)
+
+
+if __name__ == "__main__":
+    main()
