@@ -47,14 +47,9 @@ def main() -> None:
     """Console entry point: run the app, turning user errors into one line on stderr and exit code 2."""
     register_commands()
     try:
-        app(standalone_mode=False)
+        app()
     except SemspaceError as error:
         if _state["debug"]:
             raise
         typer.echo(f"error: {error.one_line()}", err=True)
         sys.exit(2)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(1)

@@ -22,6 +22,11 @@ def inspect_run(
     verify: Annotated[bool, typer.Option("--verify", help="Also check each shard's sha256.")] = False,
 ) -> None:
     """Summarise a run: its settings, accuracy, and each metric's count, NaNs, mean, std, min and max."""
+    show_run(run, verify=verify)
+
+
+def show_run(run: Path, *, verify: bool = False) -> None:
+    """Print the run, settings, accuracy and metrics tables."""
     summary = summarize_run(run, check_hashes=verify)
     console = Console()
     overview = {key: summary[key] for key in RUN_FIELDS}

@@ -1,0 +1,76 @@
+"""`semspace collect`: sample responses, capture hidden states, compute every metric, write Parquet shards."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from semspace.cli.app import app
+from semspace.collect import CollectConfig, SamplingSettings, run_collect
+from semspace.models import DEFAULT_MODEL
+
+console = Console(stderr=True)
+
+
+@app.command("collect")
+def collect(
+    out: Path = typer.Option(..., "--out", help="Run folder to create (or continue with --resume)."),
+    model: str = typer.Option(DEFAULT_MODEL, help="smollm2-135m (embedded), tiny-random, a hub id or alias "
+                                                  "(e.g. Qwen2.5-Math-7B), or a local folder. See `semspace models`."),
+    dataset: str = typer.Option("arithmetic", help="'arithmetic' (built-in, 64 problems; 'arithmetic:N' for N), "
+                                                   "a JSONL/JSON file, or a datasets name."),
+    n: int = typer.Option(8, help="Responses sampled per prompt."),
+    max_new_tokens: int = typer.Option(512, help="Longest response, in tokens."),
+    temperature: float = typer.Option(1.0, help="Sampling temperature (0 = greedy, needs --n 1)."),
+    top_p: float = typer.Option(1.0, help="Nucleus sampling mass."),
+    seed: int = typer.Option(0, help="Run seed; each generate call uses seed + index of its first prompt."),
+    limit: int = typer.Option(None, help="Use only the first N prompts."),
+    batch_size: int = typer.Option(4, help="Prompts per generate call (each gives --n responses)."),
+    template: str = typer.Option("chat", help="'chat' (the model's chat template) or 'plain' (base models)."),
+    question_field: str = typer.Option(None, help="Field holding the question, if not detected."),
+    answer_field: str = typer.Option(None, help="Field holding the gold answer, if not detected."),
+    save_hidden: bool = typer.Option(False, "--save-hidden", help="Store H in the shards (large) so "
+                                                                  "`semspace metrics` can recompute later."),
+    hidden_dtype: str = typer.Option("float16", help="Storage dtype of H with --save-hidden: float16|float32."),
+    align: str = typer.Option("predictive", help="Rows of H: 'predictive' (state that produced each token, the "
+                                                 "paper's) or 'token' (state at each token)."),
+    layers: list[int] = typer.Option([], "--layers", help="Extra decoder layers (1-based) to capture and measure; "
+                                                          "repeat the option for several."),
+    stride: int = typer.Option(1, help="Prefix stride s for ERV/ERA (1: the paper's analysis; 40: its training)."),
+    window: int = typer.Option(512, help="ERV/ERA use the last W tokens (the reference's 512); 0 = whole response."),
+    backend: str = typer.Option("hf", help="'hf' (transformers generate, any device) or 'vllm' (GPU extra)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out."),
+    device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),
+    dtype: str = typer.Option("auto", help="Model dtype: auto (the checkpoint's), float32, bfloat16, float16."),
+) -> None:
+    """Sample responses, capture their last-layer hidden states, and store every metric as Parquet shards."""
+    config = CollectConfig(
+        out=out, model=model, dataset=dataset,
+        sampling=SamplingSettings(n=n, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens),
+        seed=seed, limit=limit, batch_size=batch_size, template=template, question_field=question_field,
+        answer_field=answer_field, save_hidden=save_hidden, hidden_dtype=hidden_dtype, align=align,
+        layers=tuple(layers), stride=stride, window=window or None, backend=backend, resume=resume,
+        device=device, dtype=dtype,
+    )
+    run_with_progress(config)
+    console.print(f"[green]done:[/green] run written to {out}. Look at it with `semspace inspect {out}`.")
+
+
+def run_with_progress(config: CollectConfig) -> Path:
+    """run_collect with a bar of prompts done, responses and tokens per second."""
+    columns = (TextColumn("[bold]collect"), BarColumn(), MofNCompleteColumn(), TextColumn("prompts"),
+               TextColumn("{task.fields[detail]}"), TimeElapsedColumn())
+    started = time.perf_counter()
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("collect", total=None, detail="loading model and prompts")
+
+        def update(progress) -> None:
+            rate = progress.tokens / max(time.perf_counter() - started, 1e-9)
+            bar.update(task, total=progress.prompts_total, completed=progress.prompts_done,
+                       detail=f"{progress.responses} responses, {rate:.0f} tok/s")
+
+        return run_collect(config, on_batch=update)

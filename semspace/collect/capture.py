@@ -1,0 +1,117 @@
+"""The teacher-forced pass (SPEC §1): one forward over prompt + response ids, giving H and token statistics.
+
+Rows of the last layer after the final norm, by `align`:
+  predictive: positions P-1 .. P+T-2, the states that produced each response token (row t pairs with token t);
+  token:      positions P .. P+T-1, the state at each response token.
+Token log-probs and entropies always come from the predictive rows through the LM head, in row chunks, so a
+(T, vocab) float32 tensor is never made whole. Right padding keeps pad positions after every real token, and
+they are never read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from semspace.errors import InvalidInputError
+from semspace.metrics import TokenStats, token_statistics
+
+ALIGNMENTS = ("predictive", "token")
+LOGIT_ROWS = 256
+
+
+@dataclass
+class Capture:
+    """What the pass gives for one response: H of the last layer, H of extra layers, token statistics."""
+
+    hidden: torch.Tensor
+    tokens: TokenStats
+    layers: dict[int, torch.Tensor] = field(default_factory=dict)
+
+
+def check_alignment(align: str) -> None:
+    if align not in ALIGNMENTS:
+        raise InvalidInputError(f"--align must be one of {ALIGNMENTS}, got {align!r}.",
+                                "Use 'predictive' (the paper's) or 'token'.")
+
+
+def check_layers(layers: list[int], num_layers: int) -> None:
+    """Extra layers are 1-based decoder layer indices below the last (which is always captured)."""
+    bad = [layer for layer in layers if not 1 <= layer < num_layers]
+    if bad:
+        raise InvalidInputError(f"--layers {bad} is outside 1..{num_layers - 1} for this {num_layers}-layer model.",
+                                "Name decoder layers by 1-based index; the last layer is always captured.")
+
+
+def row_slice(prompt_len: int, response_len: int, align: str) -> slice:
+    """Positions of H's rows in the prompt + response sequence."""
+    start = prompt_len - 1 if align == "predictive" else prompt_len
+    return slice(start, start + response_len)
+
+
+def capture(model, prompt_ids: list[list[int]], response_ids: list[list[int]], *, align: str = "predictive",
+            layers: tuple[int, ...] = (), max_batch_tokens: int = 16384) -> list[Capture]:
+    """Teacher-forced pass over each prompt + response pair, in micro-batches of about max_batch_tokens."""
+    check_alignment(align)
+    check_layers(list(layers), model.config.num_hidden_layers)
+    captures: list[Capture] = []
+    for batch in _micro_batches(prompt_ids, response_ids, max_batch_tokens):
+        captures.extend(_capture_batch(model, [prompt_ids[i] for i in batch], [response_ids[i] for i in batch],
+                                       align, layers))
+    return captures
+
+
+def _micro_batches(prompt_ids, response_ids, max_batch_tokens: int) -> list[list[int]]:
+    """Consecutive index groups whose padded size stays near the token budget."""
+    batches: list[list[int]] = [[]]
+    width = 0
+    for i, (prompt, response) in enumerate(zip(prompt_ids, response_ids)):
+        length = len(prompt) + len(response)
+        if batches[-1] and max(width, length) * (len(batches[-1]) + 1) > max_batch_tokens:
+            batches.append([])
+            width = 0
+        batches[-1].append(i)
+        width = max(width, length)
+    return [batch for batch in batches if batch]
+
+
+def _capture_batch(model, prompts, responses, align: str, layers: tuple[int, ...]) -> list[Capture]:
+    device = model.device
+    sequences = [p + r for p, r in zip(prompts, responses)]
+    width = max(len(s) for s in sequences)
+    input_ids = torch.zeros((len(sequences), width), dtype=torch.long)
+    attention_mask = torch.zeros_like(input_ids)
+    for row, ids in enumerate(sequences):
+        input_ids[row, : len(ids)] = torch.tensor(ids)
+        attention_mask[row, : len(ids)] = 1
+    with torch.inference_mode():
+        output = model.base_model(input_ids=input_ids.to(device), attention_mask=attention_mask.to(device),
+                                  output_hidden_states=bool(layers))
+        last = output.last_hidden_state
+        results = []
+        for row, (prompt, response) in enumerate(zip(prompts, responses)):
+            predictive = last[row, row_slice(len(prompt), len(response), "predictive")]
+            tokens = _token_stats(model, predictive, torch.tensor(response, device=device))
+            rows = row_slice(len(prompt), len(response), align)
+            extra = {layer: output.hidden_states[layer][row, rows].cpu() for layer in layers}
+            results.append(Capture(hidden=last[row, rows].cpu(), tokens=tokens, layers=extra))
+    return results
+
+
+def _token_stats(model, predictive_rows: torch.Tensor, token_ids: torch.Tensor) -> TokenStats:
+    """Token entropy, log-prob and top-1 probability from the LM head, LOGIT_ROWS rows at a time."""
+    head = model.get_output_embeddings()
+    softcap = getattr(model.config, "final_logit_softcapping", None)
+    parts = []
+    for start in range(0, predictive_rows.shape[0], LOGIT_ROWS):
+        logits = head(predictive_rows[start:start + LOGIT_ROWS])
+        if softcap:
+            logits = torch.tanh(logits / softcap) * softcap
+        parts.append(token_statistics(logits, token_ids[start:start + LOGIT_ROWS], chunk_rows=LOGIT_ROWS))
+    return TokenStats(*(_concat([getattr(p, name) for p in parts]) for name in ("entropy", "logprob", "top1_prob")))
+
+
+def _concat(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0)

@@ -1,0 +1,62 @@
+"""One Parquet row per response (DESIGN's shard columns) from samples, captures, metrics and grades."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from semspace.data import grade_many
+from semspace.metrics import rank_dynamics_batch, response_entropy, response_metrics_batch
+
+
+def build_rows(config, tokenizer, batch, prompts, flat, captures, *, with_level: bool) -> list[dict]:
+    """Rows for every (prompt, sample) of a batch, in prompt then sample order."""
+    names = [f"{batch[b][1].prompt_id}/sample-{s}" for b, s in _sample_numbers(flat)]
+    hidden = [c.hidden for c in captures]
+    metrics = response_metrics_batch(hidden, stride=config.stride, window=config.window, names=names)
+    layer_metrics = {layer: rank_dynamics_batch([c.layers[layer] for c in captures], stride=config.stride,
+                                                window=config.window, names=names) for layer in config.layers}
+    responses = [tokenizer.decode(c.token_ids, skip_special_tokens=True) for _, c in flat]
+    grades = grade_many(responses, [batch[b][1].answer for b, _ in flat])
+    rows = []
+    for i, ((b, sample), (_, completion)) in enumerate(zip(_sample_numbers(flat), flat)):
+        problem = batch[b][1]
+        row = {
+            "prompt_id": problem.prompt_id, "sample": sample, "problem": problem.problem, "prompt": prompts[b],
+            "response": responses[i], "answer": problem.answer, "prediction": grades[i].prediction,
+            "correct": grades[i].correct, "reward": grades[i].reward, "n_tokens": len(completion.token_ids),
+            "finish_reason": completion.finish_reason,
+            "response_token_ids": np.asarray(completion.token_ids, dtype=np.int32),
+            "token_logprob": captures[i].tokens.logprob.astype(np.float32),
+            "token_entropy": captures[i].tokens.entropy.astype(np.float32),
+            **metrics[i],
+            "mean_token_entropy": captures[i].tokens.mean_entropy,
+            "mean_logprob": captures[i].tokens.mean_logprob,
+            "perplexity": captures[i].tokens.perplexity,
+            "mean_top1_prob": captures[i].tokens.mean_top1_prob,
+            "response_entropy": response_entropy(completion.token_ids),
+        }
+        for layer, dynamics in layer_metrics.items():
+            row.update({f"er_l{layer}": dynamics[i].er, f"erv_l{layer}": dynamics[i].erv,
+                        f"era_l{layer}": dynamics[i].era})
+        if with_level:
+            row["level"] = problem.level
+        if config.save_hidden:
+            row["hidden"] = _stored(captures[i].hidden, config.hidden_dtype)
+            for layer, states in captures[i].layers.items():
+                row[f"hidden_l{layer}"] = _stored(states, config.hidden_dtype)
+        rows.append(row)
+    return rows
+
+
+def _sample_numbers(flat) -> list[tuple[int, int]]:
+    """(batch position, sample number within its prompt) for each flattened completion."""
+    seen: dict[int, int] = {}
+    numbered = []
+    for b, _ in flat:
+        numbered.append((b, seen.get(b, 0)))
+        seen[b] = seen.get(b, 0) + 1
+    return numbered
+
+
+def _stored(states, dtype: str) -> np.ndarray:
+    return states.float().numpy().astype(dtype)

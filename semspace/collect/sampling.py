@@ -1,0 +1,126 @@
+"""Sampling backends: n completions per prompt as exact token ids. Hidden states come later, from capture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import torch
+
+from semspace.errors import InvalidInputError, ModelNotAvailableError
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    """The paper's analysis sampling unless the user says otherwise (temperature 1.0, top-p 1.0)."""
+
+    n: int = 8
+    temperature: float = 1.0
+    top_p: float = 1.0
+    max_new_tokens: int = 512
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One sampled response: its token ids (the stop token included) and why sampling ended."""
+
+    token_ids: list[int]
+    finish_reason: str  # "stop" | "length"
+
+
+class Sampler(Protocol):
+    """What the pipeline needs from a backend: completions for a batch of prompts, seeded by `seed`."""
+
+    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int) -> list[list[Completion]]:
+        ...
+
+
+def stop_ids(model, tokenizer) -> set[int]:
+    """Every token id that ends a response: the generation config's eos ids plus the tokenizer's."""
+    configured = model.generation_config.eos_token_id
+    ids = set(configured if isinstance(configured, list) else [configured] if configured is not None else [])
+    if tokenizer.eos_token_id is not None:
+        ids.add(tokenizer.eos_token_id)
+    return ids
+
+
+def cut_at_stop(new_tokens: list[int], stops: set[int]) -> Completion:
+    """Keep tokens up to and including the first stop token; no stop means the length limit ended it."""
+    for position, token in enumerate(new_tokens):
+        if token in stops:
+            return Completion(new_tokens[: position + 1], "stop")
+    return Completion(new_tokens, "length")
+
+
+class HFSampler:
+    """transformers `generate` on left-padded prompt batches, num_return_sequences = n."""
+
+    def __init__(self, model, tokenizer):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.stops = stop_ids(model, tokenizer)
+
+    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int) -> list[list[Completion]]:
+        """Sample settings.n completions per prompt; the same seed and batch always give the same tokens."""
+        input_ids, attention_mask = left_pad(prompt_ids, self.tokenizer.pad_token_id, self.model.device)
+        torch.manual_seed(seed)
+        with torch.inference_mode():
+            output = self.model.generate(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                **generation_kwargs(settings),
+                pad_token_id=self.tokenizer.pad_token_id,
+                eos_token_id=sorted(self.stops),
+            )
+        new_tokens = output[:, input_ids.shape[1]:].tolist()
+        completions = [cut_at_stop(tokens, self.stops) for tokens in new_tokens]
+        return [completions[i * settings.n:(i + 1) * settings.n] for i in range(len(prompt_ids))]
+
+
+def generation_kwargs(settings: SamplingSettings) -> dict:
+    """Pure temperature/top-p sampling: the model's own generation defaults (top-k, repetition penalty) off."""
+    common = {"max_new_tokens": settings.max_new_tokens, "num_return_sequences": settings.n,
+              "repetition_penalty": 1.0, "top_k": 0}
+    if settings.temperature == 0:
+        if settings.n > 1:
+            raise InvalidInputError("temperature 0 (greedy) gives n identical responses.",
+                                    "Use --n 1 with --temperature 0, or a temperature above 0.")
+        return {**common, "do_sample": False, "temperature": None, "top_p": None}
+    return {**common, "do_sample": True, "temperature": settings.temperature, "top_p": settings.top_p}
+
+
+def left_pad(sequences: list[list[int]], pad_id: int, device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Stack prompts of different lengths for generation: padding on the left, mask 0 there."""
+    width = max(len(ids) for ids in sequences)
+    input_ids = torch.full((len(sequences), width), pad_id, dtype=torch.long)
+    attention_mask = torch.zeros((len(sequences), width), dtype=torch.long)
+    for row, ids in enumerate(sequences):
+        input_ids[row, width - len(ids):] = torch.tensor(ids, dtype=torch.long)
+        attention_mask[row, width - len(ids):] = 1
+    return input_ids.to(device), attention_mask.to(device)
+
+
+class VLLMSampler:
+    """vLLM samples (exact token ids kept, one seed per prompt); needs the optional `vllm` extra and a GPU."""
+
+    def __init__(self, model_source: str, *, dtype: str, gpu_memory_utilization: float = 0.5):
+        try:
+            from vllm import LLM
+        except ImportError as error:
+            raise ModelNotAvailableError(
+                "--backend vllm needs vLLM, which is not installed here.",
+                "pip install 'semspace[vllm]' on a GPU machine, or use --backend hf.",
+            ) from error
+        self.llm = LLM(model=model_source, dtype=dtype, gpu_memory_utilization=gpu_memory_utilization)
+
+    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int) -> list[list[Completion]]:
+        """One request per prompt, seeded seed + its position, so results do not depend on batching."""
+        from vllm import SamplingParams
+
+        params = [SamplingParams(n=settings.n, temperature=settings.temperature, top_p=settings.top_p,
+                                 max_tokens=settings.max_new_tokens, seed=seed + offset)
+                  for offset in range(len(prompt_ids))]
+        requests = [{"prompt_token_ids": ids} for ids in prompt_ids]
+        outputs = self.llm.generate(requests, params, use_tqdm=False)
+        return [[Completion(list(choice.token_ids), "stop" if choice.finish_reason == "stop" else "length")
+                 for choice in output.outputs] for output in outputs]
