@@ -46,6 +46,7 @@ def collect(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out."),
     device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),
     dtype: str = typer.Option("auto", help="Model dtype: auto (the checkpoint's), float32, bfloat16, float16."),
+    shard_prompts: int = typer.Option(16, help="Prompts per Parquet shard: the most work a crash can lose."),
 ) -> None:
     """Sample responses, capture their last-layer hidden states, and store every metric as Parquet shards."""
     config = CollectConfig(
@@ -54,7 +55,7 @@ def collect(
         seed=seed, limit=limit, batch_size=batch_size, template=template, question_field=question_field,
         answer_field=answer_field, save_hidden=save_hidden, hidden_dtype=hidden_dtype, align=align,
         layers=tuple(layers), stride=stride, window=window or None, backend=backend, resume=resume,
-        device=device, dtype=dtype,
+        device=device, dtype=dtype, prompts_per_shard=shard_prompts,
     )
     run_with_progress(config)
     console.print(f"[green]done:[/green] run written to {out}. Look at it with `semspace inspect {out}`.")
@@ -65,12 +66,15 @@ def run_with_progress(config: CollectConfig) -> Path:
     columns = (TextColumn("[bold]collect"), BarColumn(), MofNCompleteColumn(), TextColumn("prompts"),
                TextColumn("{task.fields[detail]}"), TimeElapsedColumn())
     started = time.perf_counter()
-    with Progress(*columns, console=console, transient=False) as bar:
+    live = console.is_terminal
+    with Progress(*columns, console=console, transient=True, disable=not live) as bar:
         task = bar.add_task("collect", total=None, detail="loading model and prompts")
 
         def update(progress) -> None:
             rate = progress.tokens / max(time.perf_counter() - started, 1e-9)
-            bar.update(task, total=progress.prompts_total, completed=progress.prompts_done,
-                       detail=f"{progress.responses} responses, {rate:.0f} tok/s")
+            detail = f"{progress.responses} responses, {rate:.0f} tok/s"
+            bar.update(task, total=progress.prompts_total, completed=progress.prompts_done, detail=detail)
+            if not live:
+                console.print(f"collect: {progress.prompts_done}/{progress.prompts_total} prompts, {detail}")
 
         return run_collect(config, on_batch=update)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -76,7 +75,7 @@ class Progress:
 def run_collect(config: CollectConfig, on_batch: Callable[[Progress], None] | None = None) -> Path:
     """Run (or resume) a collection; returns the run folder. Each process of `accelerate launch` takes a slice."""
     config.check()
-    state = _process_state()
+    state = _process_state(config.device)
     device = config.device if config.device != "auto" else str(state.device)
     loaded = load_model(config.model, device=device, dtype=config.dtype)
     check_layers(list(config.layers), loaded.model.config.num_hidden_layers)
@@ -140,11 +139,12 @@ def _model_folder(loaded) -> str:
     return loaded.spec.source
 
 
-def _process_state():
+def _process_state(device: str):
     """accelerate's view of this process (rank, world size, device); a plain run is process 0 of 1."""
+    import torch
     from accelerate import PartialState
 
-    return PartialState(cpu=os.environ.get("ACCELERATE_USE_CPU") == "1")
+    return PartialState(cpu=device == "cpu" or not torch.cuda.is_available())
 
 
 def _open_writer(config: CollectConfig, manifest: dict, state) -> RunWriter:

