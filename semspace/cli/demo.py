@@ -1,4 +1,4 @@
-"""`semspace demo`: the main job on the embedded model, offline: collect on the built-in arithmetic set, then inspect."""
+"""`semspace demo`: the main job on the embedded model, offline: collect on built-in arithmetic, then inspect."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Primitives for the paper's Appendix F conditions (SPEC §5): spectra of consecutive windows, supports, majorization."""
+"""Primitives for the Appendix F conditions (SPEC §5): spectra of consecutive windows, supports, majorization."""
 
 from __future__ import annotations
 
