@@ -88,7 +88,7 @@ def _capture_batch(model, prompts, responses, align: str, layers: tuple[int, ...
         attention_mask[row, : len(ids)] = 1
     with torch.inference_mode():
         output = model.base_model(input_ids=input_ids.to(device), attention_mask=attention_mask.to(device),
-                                  output_hidden_states=bool(layers))
+                                  output_hidden_states=bool(layers), use_cache=False)
         last = output.last_hidden_state
         results = []
         for row, (prompt, response) in enumerate(zip(prompts, responses)):
