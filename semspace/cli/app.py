@@ -32,7 +32,7 @@ def root(
     _state["debug"] = debug
 
 
-COMMAND_MODULES = ("collect", "inspect_run", "models", "demo")
+COMMAND_MODULES = ("collect", "inspect_run", "models", "demo", "correlate", "majorize", "metrics_cmd")
 
 
 def register_commands() -> None:

@@ -1,0 +1,52 @@
+"""Writing result tables to CSV, JSON or Markdown, chosen by the file's suffix."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from semspace.errors import InvalidInputError
+
+TABLE_SUFFIXES = (".csv", ".json", ".md")
+
+
+def check_table_path(path) -> Path:
+    """A table file name ending in .csv, .json or .md, its folder created (checked before any long work)."""
+    path = Path(path)
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise InvalidInputError(f"Cannot write a table to {path}: unknown suffix {path.suffix!r}.",
+                                f"End the file name in one of {', '.join(TABLE_SUFFIXES)}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_table(frame: pd.DataFrame, path) -> Path:
+    """Write `frame` as CSV, JSON (a list of records, NaN as null) or Markdown, by `path`'s suffix."""
+    path = check_table_path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".json":
+        frame.to_json(path, orient="records", indent=2)
+    else:
+        path.write_text(markdown(frame), encoding="utf-8")
+    return path
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table; numbers to six significant digits, missing values empty."""
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(_cell(value) for value in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *body]) + "\n"
+
+
+def _cell(value) -> str:
+    """One Markdown cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value).replace("|", "\\|")
