@@ -35,7 +35,9 @@ def collect(
     answer_field: str = typer.Option(None, help="Field holding the gold answer, if not detected."),
     save_hidden: bool = typer.Option(False, "--save-hidden", help="Store H in the shards (large) so "
                                                                   "`semspace metrics` can recompute later."),
-    hidden_dtype: str = typer.Option("float16", help="Storage dtype of H with --save-hidden: float16|float32."),
+    hidden_dtype: str = typer.Option("float32", help="Storage dtype of H with --save-hidden: float32 (exact for "
+                                                     "bf16/fp16/fp32 models, so `semspace metrics` reproduces "
+                                                     "the stored metrics exactly) or float16 (half the size)."),
     align: str = typer.Option("predictive", help="Rows of H: 'predictive' (state that produced each token, the "
                                                  "paper's) or 'token' (state at each token)."),
     layers: list[int] = typer.Option([], "--layers", help="Extra decoder layers (1-based) to capture and measure; "

@@ -33,7 +33,7 @@ class CollectConfig:
     question_field: str | None = None
     answer_field: str | None = None
     save_hidden: bool = False
-    hidden_dtype: str = "float16"
+    hidden_dtype: str = "float32"
     align: str = "predictive"
     layers: tuple[int, ...] = ()
     stride: int = 1

@@ -145,3 +145,12 @@ def test_vllm_missing_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "vllm", None)
     with pytest.raises(ModelNotAvailableError, match="semspace\\[vllm\\]"):
         VLLMSampler("/models/x", dtype="bfloat16")
+
+
+def test_recomputing_a_collected_run_reproduces_its_metrics(tiny_run, tmp_path):
+    """Hidden states are stored as float32 by default, so `semspace metrics` gives back the very same numbers."""
+    result = run_cli("metrics", str(tiny_run), "--out", str(tmp_path / "again"))
+    assert result.returncode == 0, result.stderr
+    original, again = read_run(tiny_run), read_run(tmp_path / "again")
+    for column in ("er", "erv", "era", "trad_rank", "matrix_entropy", "curvature"):
+        assert again[column].tolist() == pytest.approx(original[column].tolist(), rel=1e-12, nan_ok=True)
