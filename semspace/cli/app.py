@@ -32,7 +32,7 @@ def root(
     _state["debug"] = debug
 
 
-COMMAND_MODULES = ("collect", "inspect_run", "models", "demo", "correlate", "majorize", "metrics_cmd")
+COMMAND_MODULES = ("collect", "inspect_run", "models", "demo", "correlate", "majorize", "metrics_cmd", "train")
 
 
 def register_commands() -> None:

@@ -1,0 +1,94 @@
+"""The settings of a training run: defaults, overlaid by a YAML file, overlaid by what the command line names."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from semspace.errors import InvalidInputError
+from semspace.models import DEFAULT_MODEL
+
+# Config names of shaper options -> the shaper's own argument names. None in a config means "the shaper's default".
+SHAPER_OPTIONS = {"verl_mode": "mode", "verl_scope": "scope", "verl_baseline": "baseline", "ema_alpha": "ema_alpha",
+                  "gain": "gain", "kappa": "kappa", "aux_weight": "weight", "entropy_alpha": "alpha"}
+# The config options each shape reads; setting another shape's option is an error, not silently ignored.
+SHAPE_OPTIONS = {"none": (), "entropy": ("entropy_alpha", "kappa"),
+                 "verl": ("verl_mode", "verl_scope", "verl_baseline", "ema_alpha", "gain", "kappa", "aux_weight")}
+# Settings that say where and whether to continue, not what the run is: left out of the run's manifest.
+NOT_RUN_SETTINGS = ("out", "resume")
+
+
+@dataclass
+class TrainConfig:
+    """One GRPO run: model, prompts, shaper, GRPO settings (defaults: the paper's where it has one)."""
+
+    out: Path
+    model: str = DEFAULT_MODEL
+    dataset: str = "arithmetic"
+    template: str = "chat"
+    shape: str = "none"
+    verl_mode: str | None = None
+    verl_scope: str | None = None
+    verl_baseline: str | None = None
+    ema_alpha: float | None = None
+    gain: float | None = None
+    kappa: float | None = None
+    aux_weight: float | None = None
+    entropy_alpha: float | None = None
+    stride: int = 40
+    window: int | None = 512
+    num_generations: int = 4
+    batch_size: int = 2
+    learning_rate: float = 1e-6
+    max_steps: int = 100
+    max_completion_length: int = 512
+    temperature: float = 1.0
+    beta: float = 0.001
+    save_steps: int = 50
+    seed: int = 0
+    use_vllm: bool = False
+    resume: bool = False
+
+    def shaper_options(self) -> dict:
+        """The shaper arguments set in this config, under the shaper's own names."""
+        given = [key for key in SHAPER_OPTIONS if getattr(self, key) is not None]
+        foreign = [key for key in given if key not in SHAPE_OPTIONS.get(self.shape, ())]
+        if foreign:
+            names = ", ".join("--" + key.replace("_", "-") for key in foreign)
+            raise InvalidInputError(f"{names} do(es) nothing with --shape {self.shape}.",
+                                    "Drop it, or choose the --shape it belongs to.")
+        return {SHAPER_OPTIONS[key]: getattr(self, key) for key in given}
+
+    def run_settings(self) -> dict:
+        """What makes two runs the same run (the manifest's `training` entry)."""
+        return {key: value for key, value in dataclasses.asdict(self).items() if key not in NOT_RUN_SETTINGS}
+
+
+def read_config_file(path: Path) -> dict:
+    """The mapping in a YAML file; keys may be written with dashes, as on the command line."""
+    try:
+        data = yaml.safe_load(Path(path).read_text()) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise InvalidInputError(f"Cannot read config {path}: {error}.", "Pass a readable YAML file.") from error
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"Config {path} is not a mapping of option: value.", "Write one option per line.")
+    return {str(key).replace("-", "_"): value for key, value in data.items()}
+
+
+def build_config(file_values: dict, given: dict) -> TrainConfig:
+    """Defaults < config file < options given on the command line (those not None); unknown keys are errors."""
+    names = {field.name for field in dataclasses.fields(TrainConfig)}
+    unknown = sorted(set(file_values) - names)
+    if unknown:
+        raise InvalidInputError(f"Unknown config key(s): {', '.join(unknown)}.",
+                                "Use the option names of `semspace train --help` (dashes or underscores).")
+    merged = {**file_values, **{key: value for key, value in given.items() if value is not None}}
+    if "out" not in merged:
+        raise InvalidInputError("No output folder given.", "Pass --out or set `out:` in the config file.")
+    merged["out"] = Path(merged["out"])
+    if merged.get("window") == 0:
+        merged["window"] = None
+    return TrainConfig(**merged)

@@ -1,0 +1,43 @@
+"""One row per training step (SPEC §7): reward, accuracy, length, entropy, ER/ERV/ERA by correctness, global ranks."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from semspace.metrics import global_rank, global_traditional_rank
+
+# Per-response columns gathered across processes before a step row is made from them.
+RESPONSE_COLUMNS = ("reward", "correct", "length", "token_entropy", "er", "erv", "era")
+INDICATORS = ("er", "erv", "era")
+
+
+def step_prompt_id(step: int) -> str:
+    """The key of a step's row in the run (RunWriter keys rows by prompt_id)."""
+    return f"step-{step:06d}"
+
+
+def finite_mean(values: torch.Tensor) -> float:
+    """Mean of the finite values; NaN when there are none (e.g. no correct response this step)."""
+    finite = values[values.isfinite()]
+    return float(finite.mean()) if finite.numel() else math.nan
+
+
+def step_row(step: int, responses: torch.Tensor, pooled: torch.Tensor, shaper_stats: dict[str, float]) -> dict:
+    """The row of one step from the (N, len(RESPONSE_COLUMNS)) response table and the (N, d) mean-pooled H."""
+    column = {name: responses[:, i].double().cpu() for i, name in enumerate(RESPONSE_COLUMNS)}
+    correct = column["correct"] > 0.5
+    row = {"prompt_id": step_prompt_id(step), "sample": 0, "step": step, "responses": int(responses.shape[0]),
+           "reward_mean": finite_mean(column["reward"]), "accuracy": float(correct.double().mean()),
+           "length_mean": finite_mean(column["length"]), "token_entropy_mean": finite_mean(column["token_entropy"])}
+    for name in INDICATORS:
+        values = column[name]
+        row[f"{name}_mean"] = finite_mean(values)
+        row[f"{name}_mean_correct"] = finite_mean(values[correct])
+        row[f"{name}_mean_incorrect"] = finite_mean(values[~correct])
+    rows_of_pooled = [vector[None] for vector in pooled.double().cpu()]
+    row["global_er"] = global_rank(rows_of_pooled) if len(rows_of_pooled) > 1 else math.nan
+    row["global_trad_rank"] = global_traditional_rank(rows_of_pooled) if len(rows_of_pooled) > 1 else math.nan
+    row.update({f"shaper_{key}": float(value) for key, value in shaper_stats.items()})
+    return row
