@@ -8,7 +8,7 @@ TORCH_SPEC ?= torch==2.13.0
 EXTRAS ?= dev,train
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup test demo bench bench-metrics bench-collect lint clean
+.PHONY: setup test demo bench bench-metrics bench-collect bench-train lint clean
 
 setup: $(VENV)/.installed
 
@@ -27,13 +27,16 @@ test: setup
 demo: setup
 	$(BIN)/semspace demo
 
-bench: bench-metrics bench-collect
+bench: bench-metrics bench-collect bench-train
 
 bench-metrics: setup
 	$(BIN)/python benchmarks/bench_metrics.py
 
 bench-collect: setup
 	$(BIN)/python benchmarks/bench_collect.py
+
+bench-train: setup
+	$(BIN)/python benchmarks/bench_train.py
 
 lint: setup
 	$(BIN)/ruff check semspace tests benchmarks

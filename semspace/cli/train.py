@@ -24,6 +24,9 @@ def train(
     dataset: str = typer.Option(None, help="Training prompts: 'arithmetic[:N]', a JSONL/JSON file or a datasets "
                                            "name (needs gold answers). " + DEFAULT.format("arithmetic")),
     template: str = typer.Option(None, help="'chat' or 'plain' (base models). " + DEFAULT.format("chat")),
+    dtype: str = typer.Option(None, help="Dtype of the trained weights: float32 (master weights; on GPUs TRL adds "
+                                         "bf16 autocast), bfloat16 or auto (the checkpoint's). Small updates vanish "
+                                         "in bf16 weights. " + DEFAULT.format("float32")),
     shape: str = typer.Option(None, help="Advantage shaping: none | entropy | verl. " + DEFAULT.format("none")),
     verl_mode: str = typer.Option(None, help="verl: adaptive | fixed (β = 0.5) | sum. Default adaptive."),
     verl_scope: str = typer.Option(None, help="verl: sequence (bonus on every token) | last-token (the reference "
@@ -48,8 +51,11 @@ def train(
     save_steps: int = typer.Option(None, help="Checkpoint (and step-row shard) every N steps. "
                                               + DEFAULT.format("50")),
     seed: int = typer.Option(None, help=DEFAULT.format("0")),
-    use_vllm: bool = typer.Option(None, "--use-vllm/--no-use-vllm", help="Generate with vLLM (colocated; GPU "
-                                                                          "extra). Default: off."),
+    use_vllm: bool = typer.Option(None, "--use-vllm/--no-use-vllm", help="Generate with vLLM (GPU extra). "
+                                                                          "Default: off."),
+    vllm_mode: str = typer.Option(None, help="With --use-vllm: 'colocate' (vLLM inside each training process) or "
+                                             "'server' (a `trl vllm-serve` process on other GPUs). "
+                                             + DEFAULT.format("colocate")),
     resume: bool = typer.Option(None, "--resume/--no-resume", help="Continue the run in --out from its last "
                                                                    "checkpoint."),
 ) -> None:

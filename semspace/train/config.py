@@ -19,6 +19,7 @@ SHAPE_OPTIONS = {"none": (), "entropy": ("entropy_alpha", "kappa"),
                  "verl": ("verl_mode", "verl_scope", "verl_baseline", "ema_alpha", "gain", "kappa", "aux_weight")}
 # Settings that say where and whether to continue, not what the run is: left out of the run's manifest.
 NOT_RUN_SETTINGS = ("out", "resume")
+VLLM_MODES = ("colocate", "server")
 
 
 @dataclass
@@ -29,6 +30,7 @@ class TrainConfig:
     model: str = DEFAULT_MODEL
     dataset: str = "arithmetic"
     template: str = "chat"
+    dtype: str = "float32"
     shape: str = "none"
     verl_mode: str | None = None
     verl_scope: str | None = None
@@ -50,6 +52,7 @@ class TrainConfig:
     save_steps: int = 50
     seed: int = 0
     use_vllm: bool = False
+    vllm_mode: str = "colocate"
     resume: bool = False
 
     def shaper_options(self) -> dict:
@@ -91,4 +94,6 @@ def build_config(file_values: dict, given: dict) -> TrainConfig:
     merged["out"] = Path(merged["out"])
     if merged.get("window") == 0:
         merged["window"] = None
+    if merged.get("vllm_mode", "colocate") not in VLLM_MODES:
+        raise InvalidInputError(f"--vllm-mode must be one of {VLLM_MODES}.", "Use colocate or server.")
     return TrainConfig(**merged)

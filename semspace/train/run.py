@@ -34,7 +34,7 @@ def grpo_config(config: TrainConfig) -> GRPOConfig:
         num_generations=config.num_generations, max_completion_length=config.max_completion_length,
         temperature=config.temperature, beta=config.beta, learning_rate=config.learning_rate,
         max_steps=config.max_steps, save_strategy="steps", save_steps=config.save_steps, seed=config.seed,
-        use_vllm=config.use_vllm, logging_steps=1, report_to="none", disable_tqdm=True,
+        use_vllm=config.use_vllm, vllm_mode=config.vllm_mode, logging_steps=1, report_to="none", disable_tqdm=True,
         bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),
     )
 
@@ -52,7 +52,7 @@ def give_reference_a_folder(loaded, out: Path) -> None:
 def build_trainer(config: TrainConfig) -> tuple[ShapedGRPOTrainer, RunWriter | None]:
     """The trainer and (on the main process) the writer of the run's step rows."""
     shaper = make_shaper(config.shape, **config.shaper_options())
-    loaded = load_model(config.model)
+    loaded = load_model(config.model, dtype=config.dtype)
     problems = load_problems(config.dataset, seed=config.seed)
     records = [{"prompt": build_prompt(loaded.tokenizer, p.problem, template=config.template), "answer": p.answer,
                 "prompt_id": p.prompt_id} for p in problems.problems]
