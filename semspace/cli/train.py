@@ -56,6 +56,8 @@ def train(
     vllm_mode: str = typer.Option(None, help="With --use-vllm: 'colocate' (vLLM inside each training process) or "
                                              "'server' (a `trl vllm-serve` process on other GPUs). "
                                              + DEFAULT.format("colocate")),
+    report_to: str = typer.Option(None, help="TRL's own logging: none, tensorboard, wandb, all (comma-separated "
+                                             "for several). " + DEFAULT.format("none")),
     resume: bool = typer.Option(None, "--resume/--no-resume", help="Continue the run in --out from its last "
                                                                    "checkpoint."),
 ) -> None:

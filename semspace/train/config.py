@@ -53,6 +53,7 @@ class TrainConfig:
     seed: int = 0
     use_vllm: bool = False
     vllm_mode: str = "colocate"
+    report_to: str = "none"
     resume: bool = False
 
     def shaper_options(self) -> dict:

@@ -34,7 +34,8 @@ def grpo_config(config: TrainConfig) -> GRPOConfig:
         num_generations=config.num_generations, max_completion_length=config.max_completion_length,
         temperature=config.temperature, beta=config.beta, learning_rate=config.learning_rate,
         max_steps=config.max_steps, save_strategy="steps", save_steps=config.save_steps, seed=config.seed,
-        use_vllm=config.use_vllm, vllm_mode=config.vllm_mode, logging_steps=1, report_to="none", disable_tqdm=True,
+        use_vllm=config.use_vllm, vllm_mode=config.vllm_mode, logging_steps=1,
+        report_to=config.report_to.split(","), disable_tqdm=True,
         bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),
     )
 
