@@ -97,4 +97,21 @@ def build_config(file_values: dict, given: dict) -> TrainConfig:
         merged["window"] = None
     if merged.get("vllm_mode", "colocate") not in VLLM_MODES:
         raise InvalidInputError(f"--vllm-mode must be one of {VLLM_MODES}.", "Use colocate or server.")
-    return TrainConfig(**merged)
+    config = TrainConfig(**merged)
+    check_verl_can_fire(config)
+    return config
+
+
+def check_verl_can_fire(config: TrainConfig) -> None:
+    """Refuse a VERL run whose completions are too short for ERV (2 prefixes) or, adaptive, ERA (3): its
+    indicators would all be NaN and it would silently train as plain GRPO."""
+    if config.shape != "verl":
+        return
+    prefixes = 2 if config.verl_mode in ("fixed", "sum") else 3
+    shortest = prefixes * config.stride + 1
+    longest = min(config.max_completion_length, config.window or config.max_completion_length)
+    if longest < shortest:
+        raise InvalidInputError(
+            f"With --stride {config.stride}, VERL needs completions of at least {shortest} tokens for "
+            f"{'ERA' if prefixes == 3 else 'ERV'}, but at most {longest} fit (--max-completion-length/--window).",
+            f"Lower --stride (e.g. {max(1, (longest - 1) // prefixes // 2)}) or raise --max-completion-length.")

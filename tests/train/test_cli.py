@@ -16,7 +16,8 @@ def run_cli(*args):
 def test_config_file_with_overrides_trains_and_logs(tmp_path):
     config = tmp_path / "train.yaml"
     config.write_text("model: tiny-random\ndataset: arithmetic:4\nshape: verl\nmax-steps: 1\n"
-                      "max_completion_length: 8\nnum-generations: 2\nbatch-size: 1\nverl-scope: last-token\n")
+                      "max_completion_length: 8\nstride: 2\nnum-generations: 2\nbatch-size: 1\n"
+                      "verl-scope: last-token\n")
     out = tmp_path / "run"
     result = run_cli("--config", str(config), "--out", str(out), "--verl-baseline", "reference", "--kappa", "3")
     assert result.returncode == 0, result.stderr

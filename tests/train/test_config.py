@@ -32,3 +32,15 @@ def test_an_option_of_another_shape_is_refused():
     with pytest.raises(InvalidInputError, match="--gain"):
         TrainConfig(out=Path("x"), shape="entropy", gain=2.0).shaper_options()
     assert TrainConfig(out=Path("x"), shape="entropy", entropy_alpha=0.1).shaper_options() == {"alpha": 0.1}
+
+
+@pytest.mark.parametrize("mode,tokens,ok", [("adaptive", 120, False), ("adaptive", 121, True), ("sum", 80, False),
+                                            ("fixed", 81, True)])
+def test_verl_whose_indicators_could_never_exist_is_refused(mode, tokens, ok):
+    """stride 40: ERV needs 2·40+1 tokens, ERA (read by the adaptive controller) 3·40+1; shorter runs never shape."""
+    given = {"out": "runs/x", "shape": "verl", "verl_mode": mode, "max_completion_length": tokens}
+    if ok:
+        assert build_config({}, given).max_completion_length == tokens
+    else:
+        with pytest.raises(InvalidInputError, match="Lower --stride"):
+            build_config({}, given)
