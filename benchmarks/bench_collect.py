@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import resource
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from memory import peak_resident
 
 from semspace.collect import CollectConfig, HFSampler, SamplingSettings, run_collect
 from semspace.data import build_prompt, load_problems
@@ -44,28 +44,12 @@ def whole_collect(config: CollectConfig) -> float:
     return time.perf_counter() - start
 
 
-def resident_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize()
-
-
 def peak_memory_child(prompts: int, max_new_tokens: int, n: int, queue) -> None:
-    """Collect `prompts` prompts while a thread samples resident memory; report the peak."""
-    peak, running = [0], [True]
-
-    def sample() -> None:
-        while running[0]:
-            peak[0] = max(peak[0], resident_bytes())
-            time.sleep(0.005)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    with tempfile.TemporaryDirectory() as folder:
+    """Collect `prompts` prompts and report the peak resident memory of the process."""
+    with peak_resident(0.005) as peak, tempfile.TemporaryDirectory() as folder:
         run_collect(CollectConfig(out=Path(folder) / "run", model=MODEL, dataset=f"arithmetic:{prompts}",
                                   sampling=SamplingSettings(n=n, max_new_tokens=max_new_tokens)))
-    running[0] = False
-    sampler.join()
-    queue.put(peak[0] / 2**20)
+    queue.put(peak["bytes"] / 2**20)
 
 
 def peak_memory_mib(prompts: int, max_new_tokens: int, n: int) -> float:

@@ -15,12 +15,11 @@ from __future__ import annotations
 import argparse
 import math
 import multiprocessing as mp
-import resource
-import threading
 import time
 
 import numpy as np
 import torch
+from memory import peak_resident, resident_bytes
 
 from semspace.metrics import rank_dynamics_batch
 
@@ -104,28 +103,14 @@ def max_relative_error(results: list[tuple], oracle: list[tuple]) -> float:
     return worst
 
 
-def resident_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize()
-
-
 def peak_memory_child(name: str, args, responses: int, queue) -> None:
-    """Run one method while a thread samples resident memory every millisecond; report the peak increase."""
+    """Run one method and report how far it raised the process's resident memory."""
     batch = [hidden_like(i, args.tokens, args.dim) for i in range(responses)]
     METHODS[name](batch[:1], args.stride, args.window)  # warm up lazily-allocated library state
-    before, peak, running = resident_bytes(), [0], [True]
-
-    def sample() -> None:
-        while running[0]:
-            peak[0] = max(peak[0], resident_bytes())
-            time.sleep(0.001)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    METHODS[name](batch, args.stride, args.window)
-    running[0] = False
-    sampler.join()
-    queue.put(max(peak[0] - before, 0) / 2**20)
+    before = resident_bytes()
+    with peak_resident() as peak:
+        METHODS[name](batch, args.stride, args.window)
+    queue.put(max(peak["bytes"] - before, 0) / 2**20)
 
 
 def peak_memory_mib(name: str, args, responses: int) -> float:

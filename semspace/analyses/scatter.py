@@ -15,7 +15,7 @@ from semspace.analyses.coefficients import correlation, ols_line
 from semspace.analyses.frames import as_numbers, resolve_columns
 from semspace.analyses.labels import axis_label
 from semspace.analyses.strata import ALL, LENGTH, LENGTH_COLUMN, MISSING, group_labels
-from semspace.errors import InvalidInputError
+from semspace.analyses.tables import check_output_path
 
 FIGURE_SUFFIXES = (".png", ".pdf")
 HEXBIN_ABOVE = 2000
@@ -24,12 +24,7 @@ PANELS_PER_ROW = 3
 
 def check_figure_path(path) -> Path:
     """A figure file name ending in .png or .pdf, its folder created."""
-    path = Path(path)
-    if path.suffix.lower() not in FIGURE_SUFFIXES:
-        raise InvalidInputError(f"Cannot draw a figure to {path}: unknown suffix {path.suffix!r}.",
-                                f"End the file name in one of {', '.join(FIGURE_SUFFIXES)}.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+    return check_output_path(path, FIGURE_SUFFIXES, "a figure")
 
 
 def scatter_plot(frame: pd.DataFrame, x: str, y: str, path, *, by: str | None = None,

@@ -12,14 +12,19 @@ from semspace.errors import InvalidInputError
 TABLE_SUFFIXES = (".csv", ".json", ".md")
 
 
-def check_table_path(path) -> Path:
-    """A table file name ending in .csv, .json or .md, its folder created (checked before any long work)."""
+def check_output_path(path, suffixes: tuple[str, ...], what: str) -> Path:
+    """An output file name with one of `suffixes`, its folder created (checked before any long work)."""
     path = Path(path)
-    if path.suffix.lower() not in TABLE_SUFFIXES:
-        raise InvalidInputError(f"Cannot write a table to {path}: unknown suffix {path.suffix!r}.",
-                                f"End the file name in one of {', '.join(TABLE_SUFFIXES)}.")
+    if path.suffix.lower() not in suffixes:
+        raise InvalidInputError(f"Cannot write {what} to {path}: unknown suffix {path.suffix!r}.",
+                                f"End the file name in one of {', '.join(suffixes)}.")
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def check_table_path(path) -> Path:
+    """A table file name ending in .csv, .json or .md, its folder created."""
+    return check_output_path(path, TABLE_SUFFIXES, "a table")
 
 
 def write_table(frame: pd.DataFrame, path) -> Path:
