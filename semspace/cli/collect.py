@@ -21,7 +21,8 @@ def collect(
     out: Path = typer.Option(..., "--out", help="Run folder to create (or continue with --resume)."),
     model: str = typer.Option(DEFAULT_MODEL, help="smollm2-135m (embedded), tiny-random, a hub id or alias "
                                                   "(e.g. Qwen2.5-Math-7B), or a local folder. See `semspace models`."),
-    dataset: str = typer.Option("arithmetic", help="'arithmetic' (built-in, 64 problems; 'arithmetic:N' for N), "
+    dataset: str = typer.Option("arithmetic", help="'arithmetic' (built-in, 64 problems; 'arithmetic:N' for N, "
+                                                   "'arithmetic:N:1,2' for levels 1-2 only), "
                                                    "a JSONL/JSON file, or a datasets name."),
     n: int = typer.Option(8, help="Responses sampled per prompt."),
     max_new_tokens: int = typer.Option(512, help="Longest response, in tokens."),

@@ -21,8 +21,8 @@ def train(
                                                             "given here override it."),
     model: str = typer.Option(None, help="Policy: tiny-random, smollm2-135m, a hub id or alias, or a local folder. "
                                          + DEFAULT.format("smollm2-135m")),
-    dataset: str = typer.Option(None, help="Training prompts: 'arithmetic[:N]', a JSONL/JSON file or a datasets "
-                                           "name (needs gold answers). " + DEFAULT.format("arithmetic")),
+    dataset: str = typer.Option(None, help="Training prompts: 'arithmetic[:N[:LEVELS]]', a JSONL/JSON file "
+                                           "or a datasets name (needs gold answers). " + DEFAULT.format("arithmetic")),
     template: str = typer.Option(None, help="'chat' or 'plain' (base models). " + DEFAULT.format("chat")),
     dtype: str = typer.Option(None, help="Dtype of the trained weights: float32 (master weights; on GPUs TRL adds "
                                          "bf16 autocast), bfloat16 or auto (the checkpoint's). Small updates vanish "
@@ -41,6 +41,9 @@ def train(
     stride: int = typer.Option(None, help="Prefix stride for ERV/ERA. " + DEFAULT.format("40")),
     window: int = typer.Option(None, help="ERV/ERA use the last W tokens; 0 = whole response. "
                                           + DEFAULT.format("512")),
+    global_stride: int = typer.Option(None, help="Stride over a step's responses for the dataset-level cumulative "
+                                                 "ERV/ERA of its step row (Fig. 3; the reference's "
+                                                 "global_diff_stride). " + DEFAULT.format("20")),
     num_generations: int = typer.Option(None, help="Completions per prompt (GRPO group). " + DEFAULT.format("4")),
     batch_size: int = typer.Option(None, help="Prompts per device per step. " + DEFAULT.format("2")),
     learning_rate: float = typer.Option(None, help=DEFAULT.format("1e-6")),

@@ -15,16 +15,29 @@ FILE_SUFFIXES = (".jsonl", ".json")
 
 
 def arithmetic_set(source: str, seed: int) -> ProblemSet:
-    """`arithmetic` or `arithmetic:N`; the hash covers the generator's parameters."""
-    _, _, size = source.partition(":")
+    """`arithmetic`, `arithmetic:N` or `arithmetic:N:L[,L]` (levels); the hash covers the generator's parameters."""
+    _, _, spec = source.partition(":")
+    size, _, level_text = spec.partition(":")
     if size and not size.isdigit():
         raise InvalidInputError(
             f"'{source}': the size after ':' must be a whole number.", "Use e.g. arithmetic:128."
         )
+    levels = parse_levels(source, level_text) if level_text else (1, 2, 3)
     n = int(size) if size else ARITHMETIC_DEFAULT_SIZE
-    problems = arithmetic_problems(n, seed=seed)
-    parameters = f"arithmetic n={n} seed={seed} levels=(1, 2, 3)"
+    problems = arithmetic_problems(n, seed=seed, levels=levels)
+    parameters = f"arithmetic n={n} seed={seed} levels={levels}"
     return ProblemSet(problems, source, hashlib.sha256(parameters.encode()).hexdigest(), "problem", "answer")
+
+
+def parse_levels(source: str, text: str) -> tuple[int, ...]:
+    """The comma-separated levels after the second ':' of an arithmetic source."""
+    parts = text.split(",")
+    if not all(part.isdigit() for part in parts):
+        raise InvalidInputError(
+            f"'{source}': the levels after the second ':' must be whole numbers.",
+            "Use e.g. arithmetic:64:1 or arithmetic:64:1,2.",
+        )
+    return tuple(int(part) for part in parts)
 
 
 def load_problems(

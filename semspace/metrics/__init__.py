@@ -3,7 +3,13 @@
 Inputs are torch tensors or numpy arrays of any float dtype; every computation runs in float64.
 """
 
-from semspace.metrics.dataset import cumulative_dynamics, global_rank, global_traditional_rank, mean_pooled
+from semspace.metrics.dataset import (
+    cumulative_dynamics,
+    cumulative_traditional_dynamics,
+    global_rank,
+    global_traditional_rank,
+    mean_pooled,
+)
 from semspace.metrics.dynamics import RankDynamics, rank_dynamics, rank_dynamics_batch, velocity_and_acceleration
 from semspace.metrics.majorization import (
     absolute_support_size,
@@ -31,6 +37,7 @@ __all__ = [
     "TokenStats",
     "absolute_support_size",
     "cumulative_dynamics",
+    "cumulative_traditional_dynamics",
     "curvature",
     "effective_rank",
     "global_rank",

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import torch
 
 from semspace.errors import InvalidInputError
 from semspace.metrics._arrays import as_float64_matrix
-from semspace.metrics.dynamics import RankDynamics, rank_dynamics
+from semspace.metrics.dynamics import (
+    RankDynamics,
+    prefix_lengths,
+    rank_dynamics,
+    velocity_and_acceleration,
+    window_rows,
+)
 from semspace.metrics.rank import effective_rank, traditional_rank
 
 
@@ -36,3 +43,15 @@ def cumulative_dynamics(list_of_H: Sequence, *, stride: int = 20, window: int | 
     """SPEC §3 run over the sample axis of the pooled matrix: "cumulative" ERV/ERA (reference stride 20)."""
     return rank_dynamics(mean_pooled(list_of_H), stride=stride, window=window, center=center, spectrum=spectrum,
                          name="the pooled batch")
+
+
+def cumulative_traditional_dynamics(list_of_H: Sequence, *, stride: int = 20, window: int | None = 512,
+                                    center: bool = True) -> RankDynamics:
+    """The Fig. 3 comparison curve: SPEC §3's prefix series over the pooled matrix, on traditional rank, not ER."""
+    pooled = mean_pooled(list_of_H)
+    whole = traditional_rank(pooled, center=center, name="the pooled batch")
+    rows = pooled[window_rows(pooled.shape[0], window)]
+    series = np.array([traditional_rank(rows[:length], center=center, name="the pooled batch")
+                       for length in prefix_lengths(rows.shape[0], stride)])
+    velocity, acceleration = velocity_and_acceleration(series)
+    return RankDynamics(er=whole, erv=velocity, era=acceleration, prefix_er=series)

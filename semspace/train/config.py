@@ -42,6 +42,7 @@ class TrainConfig:
     entropy_alpha: float | None = None
     stride: int = 40
     window: int | None = 512
+    global_stride: int = 20
     num_generations: int = 4
     batch_size: int = 2
     learning_rate: float = 1e-6
@@ -98,8 +99,19 @@ def build_config(file_values: dict, given: dict) -> TrainConfig:
     if merged.get("vllm_mode", "colocate") not in VLLM_MODES:
         raise InvalidInputError(f"--vllm-mode must be one of {VLLM_MODES}.", "Use colocate or server.")
     config = TrainConfig(**merged)
+    check_positive(config)
     check_verl_can_fire(config)
     return config
+
+
+def check_positive(config: TrainConfig) -> None:
+    """Refuse counts below 1 before a model is loaded, not at the first step's metrics."""
+    names = ("stride", "global_stride", "num_generations", "batch_size", "max_steps", "max_completion_length",
+             "save_steps")
+    bad = [name for name in names if getattr(config, name) < 1] + (["window"] if (config.window or 1) < 1 else [])
+    if bad:
+        options = ", ".join("--" + name.replace("_", "-") for name in bad)
+        raise InvalidInputError(f"{options} must be at least 1.", "Pass a positive value (--window 0 means none).")
 
 
 def check_verl_can_fire(config: TrainConfig) -> None:

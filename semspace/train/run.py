@@ -65,7 +65,8 @@ def build_trainer(config: TrainConfig) -> tuple[ShapedGRPOTrainer, RunWriter | N
         give_reference_a_folder(loaded, config.out)
     trainer = ShapedGRPOTrainer(model=loaded.model, reward_funcs=[correctness_reward], args=grpo_config(config),
                                 train_dataset=Dataset.from_list(records), processing_class=loaded.tokenizer,
-                                shaper=shaper, step_writer=writer, stride=config.stride, window=config.window)
+                                shaper=shaper, step_writer=writer, stride=config.stride, window=config.window,
+                                global_stride=config.global_stride)
     return trainer, writer
 
 

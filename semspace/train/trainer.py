@@ -26,10 +26,10 @@ class ShapedGRPOTrainer(GRPOTrainer):
     """
 
     def __init__(self, *args, shaper, step_writer: RunWriter | None = None, stride: int = 40,
-                 window: int | None = 512, **kwargs):
+                 window: int | None = 512, global_stride: int = 20, **kwargs):
         super().__init__(*args, **kwargs)
         self.shaper, self.step_writer = shaper, step_writer
-        self.stride, self.window = stride, window
+        self.stride, self.window, self.global_stride = stride, window, global_stride
         self.pending_rows: list[dict] = []
         self.last_signals: Signals | None = None
 
@@ -50,7 +50,8 @@ class ShapedGRPOTrainer(GRPOTrainer):
         pooled = self._gather(torch.stack([h.double().mean(0) for h in signals.hidden]))
         if self.accelerator.is_main_process:
             step = self.state.global_step + 1
-            self.pending_rows.append(step_row(step, responses, pooled, self.shaper.last_stats))
+            self.pending_rows.append(step_row(step, responses, pooled, self.shaper.last_stats,
+                                             global_stride=self.global_stride))
         return output
 
     def _response_table(self, inputs, signals: Signals) -> torch.Tensor:

@@ -4,10 +4,12 @@ import ast
 import operator
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from semspace.data import arithmetic_problems, load_problems
+from semspace.errors import InvalidInputError
 
 OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 
@@ -66,3 +68,17 @@ def test_load_problems_builtin_names():
     assert sized.problems == arithmetic_problems(10, seed=2)
     assert sized.sha256 != load_problems("arithmetic:10").sha256
     assert sized.sha256 == load_problems("arithmetic:10", seed=2).sha256
+
+
+def test_load_problems_level_suffix():
+    level_one = load_problems("arithmetic:8:1")
+    assert {p.level for p in level_one.problems} == {"1"}
+    assert level_one.sha256 != load_problems("arithmetic:8").sha256
+    assert {p.level for p in load_problems("arithmetic:8:2,3").problems} == {"2", "3"}
+
+
+def test_load_problems_bad_levels_name_the_fix():
+    with pytest.raises(InvalidInputError, match="arithmetic:64:1"):
+        load_problems("arithmetic:8:one")
+    with pytest.raises(InvalidInputError, match="levels from 1, 2, 3"):
+        load_problems("arithmetic:8:4")

@@ -7,6 +7,7 @@ import pytest
 
 from semspace.metrics import (
     cumulative_dynamics,
+    cumulative_traditional_dynamics,
     curvature,
     global_rank,
     global_traditional_rank,
@@ -66,6 +67,19 @@ def test_dataset_level_metrics_pool_each_response():
     er, erv, era, _ = dynamics_oracle(pooled, 2, 512)
     result = cumulative_dynamics(responses, stride=2)
     assert (result.er, result.erv, result.era) == pytest.approx((er, erv, era), rel=1e-9, nan_ok=True)
+
+
+def test_cumulative_traditional_dynamics_hand_case():
+    """8 generic responses in 10-d: centred prefixes of 3, 5, 7 pooled rows span 2, 4, 6 directions, so
+    v = (4 - 2, 6 - 3) = (2, 3): ERV 2.5, ERA 1; the whole pooled matrix has rank 7."""
+    rng = np.random.default_rng(5)
+    responses = [rng.standard_normal((T, 10)) for T in (4, 6, 3, 9, 5, 7, 8, 2)]
+    result = cumulative_traditional_dynamics(responses, stride=2)
+    np.testing.assert_array_equal(result.prefix_er, [2, 4, 6])
+    assert (result.er, result.erv, result.era) == (7, 2.5, 1.0)
+    windowed = cumulative_traditional_dynamics(responses, stride=2, window=5)
+    np.testing.assert_array_equal(windowed.prefix_er, [2, 4])  # the last 5 rows: prefixes of 3 and 5
+    assert windowed.erv == 2 and math.isnan(windowed.era) and windowed.er == 7
 
 
 def test_response_metrics_batch_agrees_with_single_functions():

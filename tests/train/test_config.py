@@ -44,3 +44,9 @@ def test_verl_whose_indicators_could_never_exist_is_refused(mode, tokens, ok):
     else:
         with pytest.raises(InvalidInputError, match="Lower --stride"):
             build_config({}, given)
+
+
+@pytest.mark.parametrize("option", ["stride", "global_stride", "num_generations", "max_steps", "window"])
+def test_counts_below_one_are_refused_before_loading(option):
+    with pytest.raises(InvalidInputError, match="--" + option.replace("_", "-") + " must be at least 1"):
+        build_config({}, {"out": "runs/x", option: -1})

@@ -10,12 +10,12 @@ from semspace.shaping import EntropyShaper
 from semspace.store import read_run
 from semspace.train import TrainConfig, run_training
 from semspace.train.run import build_trainer
-from semspace.train.steplog import INDICATORS
+from semspace.train.steplog import GLOBAL_COLUMNS, INDICATORS
 
 TINY = dict(model="tiny-random", dataset="arithmetic:4", max_steps=2, max_completion_length=10, num_generations=2,
-            batch_size=2, stride=2, window=None)
-STEP_FIELDS = ["step", "responses", "reward_mean", "accuracy", "length_mean", "token_entropy_mean", "global_er",
-               "global_trad_rank"] + [f"{k}_mean{part}" for k in INDICATORS for part in ("", "_correct", "_incorrect")]
+            batch_size=2, stride=2, window=None, global_stride=1)
+STEP_FIELDS = ["step", "responses", "reward_mean", "accuracy", "length_mean", "token_entropy_mean",
+               *GLOBAL_COLUMNS] + [f"{k}_mean{part}" for k in INDICATORS for part in ("", "_correct", "_incorrect")]
 SHAPER_FIELDS = {"none": [], "entropy": ["bonus_fraction", "mean_bonus"],
                  "verl": ["step", "shaped", "mu_er", "mu_erv", "mu_era", "mean_beta", "bonus_fraction",
                           "mean_bonus"]}
@@ -29,7 +29,7 @@ def test_two_steps_train_and_log_every_field(tmp_path, shape):
     for field in STEP_FIELDS + [f"shaper_{f}" for f in SHAPER_FIELDS[shape]]:
         assert field in rows.columns, field
     assert (rows["responses"] == 4).all() and (rows["length_mean"] > 0).all()
-    assert rows[["er_mean", "erv_mean", "era_mean", "token_entropy_mean", "global_er"]].notna().all().all()
+    assert rows[["er_mean", "erv_mean", "era_mean", "token_entropy_mean", *GLOBAL_COLUMNS]].notna().all().all()
     state = json.loads((out / "checkpoints" / "checkpoint-2" / "shaper_state.json").read_text())
     assert (state["baseline"], state["step"]) == ("ema", 2) if shape == "verl" else state == {}
 
