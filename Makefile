@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 # CPU machines get the CPU build of torch before anything else pulls a CUDA build.
 # Override for another index, e.g. `make setup TORCH_SPEC="torch==2.13.0 --index-url <your index>"`.
 TORCH_SPEC ?= torch==2.13.0
+DEMO ?= runs/demo
 EXTRAS ?= dev,train
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup test demo bench bench-metrics bench-collect bench-train lint clean
+.PHONY: setup test demo figures bench bench-metrics bench-collect bench-train lint clean
 
 setup: $(VENV)/.installed
 
@@ -25,7 +26,15 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 demo: setup
-	$(BIN)/semspace demo
+	$(BIN)/semspace demo --out $(DEMO)
+
+# The README's figures, redrawn from the runs `make demo` leaves in $(DEMO).
+figures: setup
+	$(BIN)/semspace figures $(DEMO)/collect $(DEMO)/train-none $(DEMO)/train-verl \
+		$(DEMO)/eval-base $(DEMO)/eval-none $(DEMO)/eval-verl \
+		--label $(DEMO)/train-none=GRPO --label $(DEMO)/train-verl=GRPO+VERL --label $(DEMO)/eval-base=base \
+		--label $(DEMO)/eval-none=GRPO --label $(DEMO)/eval-verl=GRPO+VERL \
+		--smooth 2 --format png --out docs/figures
 
 bench: bench-metrics bench-collect bench-train
 

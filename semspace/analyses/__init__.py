@@ -6,7 +6,7 @@ from semspace.analyses.majorize import Majorization, SchurConsistencyError, majo
 from semspace.analyses.majorize_plot import majorization_plot
 from semspace.analyses.majorize_summary import flag_relations, pair_summary
 from semspace.analyses.recompute import recompute_run
-from semspace.analyses.scatter import check_figure_path, scatter_plot
+from semspace.analyses.scatter import check_figure_path, scatter_figure, scatter_plot
 from semspace.analyses.strata import group_labels
 from semspace.analyses.tables import check_table_path, write_table
 
@@ -27,6 +27,7 @@ __all__ = [
     "pair_summary",
     "pair_table",
     "recompute_run",
+    "scatter_figure",
     "scatter_plot",
     "write_table",
 ]

@@ -36,6 +36,15 @@ def scatter_plot(frame: pd.DataFrame, x: str, y: str, path, *, by: str | None = 
     line, Pearson r, R² and n; rows missing either value are left out and their number printed.
     """
     path = check_figure_path(path)
+    figure = scatter_figure(frame, x, y, by=by, length_bins=length_bins, length_edges=length_edges,
+                            hexbin_above=hexbin_above)
+    figure.savefig(path, dpi=150)
+    return path
+
+
+def scatter_figure(frame: pd.DataFrame, x: str, y: str, *, by: str | None = None, length_bins: int | None = None,
+                   length_edges: Sequence[float] | None = None, hexbin_above: int = HEXBIN_ABOVE) -> Figure:
+    """The figure scatter_plot saves, unsaved, so a caller can title it and write it in several formats."""
     x, y = resolve_columns(frame, [x, y])
     labels = group_labels(frame, by, length_bins=length_bins, length_edges=length_edges)
     groups = [label for label in labels.cat.categories if (labels == label).any()]
@@ -52,8 +61,7 @@ def scatter_plot(frame: pd.DataFrame, x: str, y: str, path, *, by: str | None = 
     for ax in axes[:len(groups)]:
         ax.set_xlabel(axis_label(x))
         ax.set_ylabel(axis_label(y))
-    figure.savefig(path, dpi=150)
-    return path
+    return figure
 
 
 def _title(by: str | None, label: str) -> str:

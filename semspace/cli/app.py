@@ -32,7 +32,10 @@ def root(
     _state["debug"] = debug
 
 
-COMMAND_MODULES = ("collect", "inspect_run", "models", "demo", "correlate", "majorize", "metrics_cmd", "train")
+COMMAND_MODULES = (
+    "collect", "inspect_run", "models", "demo", "correlate", "majorize", "metrics_cmd", "train", "eval_cmd",
+    "figures_cmd",
+)
 
 
 def register_commands() -> None:

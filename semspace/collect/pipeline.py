@@ -11,7 +11,7 @@ from semspace.collect.rows import build_rows
 from semspace.collect.sampling import HFSampler, Sampler, SamplingSettings, VLLMSampler
 from semspace.data import Problem, build_prompt, load_problems
 from semspace.errors import InvalidInputError
-from semspace.models import DEFAULT_MODEL, load_model
+from semspace.models import DEFAULT_MODEL, LoadedModel, load_model
 from semspace.store import RunWriter
 
 BACKENDS = ("hf", "vllm")
@@ -43,6 +43,7 @@ class CollectConfig:
     device: str = "auto"
     dtype: str = "auto"
     prompts_per_shard: int = 16
+    kind: str | None = None  # what made the run, recorded in the manifest when set ("eval" for eval sub-runs)
 
     def check(self) -> None:
         """Refuse bad settings before anything is loaded or written."""
@@ -72,16 +73,41 @@ class Progress:
     tokens: int
 
 
-def run_collect(config: CollectConfig, on_batch: Callable[[Progress], None] | None = None) -> Path:
-    """Run (or resume) a collection; returns the run folder. Each process of `accelerate launch` takes a slice."""
-    config.check()
+@dataclass
+class Engine:
+    """A loaded model, its sampler and this process's place: what several runs on one model can share."""
+
+    state: object
+    loaded: LoadedModel
+    sampler: Sampler
+
+
+def open_engine(config: CollectConfig) -> Engine:
+    """Load config.model on this process's device with config.dtype, and the sampler of config.backend."""
     state = _process_state(config.device)
     device = config.device if config.device != "auto" else str(state.device)
     loaded = load_model(config.model, device=device, dtype=config.dtype)
+    return Engine(state, loaded, _sampler(config, loaded))
+
+
+def load_config_problems(config: CollectConfig):
+    """The ProblemSet a run of `config` asks: its dataset, limit, field overrides and seed."""
+    return load_problems(config.dataset, limit=config.limit, question_field=config.question_field,
+                         answer_field=config.answer_field, seed=config.seed)
+
+
+def run_collect(config: CollectConfig, on_batch: Callable[[Progress], None] | None = None,
+                engine: Engine | None = None) -> Path:
+    """Run (or resume) a collection; returns the run folder. Each process of `accelerate launch` takes a slice.
+
+    `engine` reuses a model opened by open_engine with the same model, device, dtype and backend (eval runs
+    several benchmarks on one model); without it the model is loaded here.
+    """
+    config.check()
+    problems = load_config_problems(config)
+    engine = engine or open_engine(config)
+    state, loaded, sampler = engine.state, engine.loaded, engine.sampler
     check_layers(list(config.layers), loaded.model.config.num_hidden_layers)
-    problems = load_problems(config.dataset, limit=config.limit, question_field=config.question_field,
-                             answer_field=config.answer_field, seed=config.seed)
-    sampler = _sampler(config, loaded)
     writer = _open_writer(config, _manifest(config, loaded, problems), state)
     todo = [(index, problem) for index, problem in enumerate(problems.problems)
             if index % state.num_processes == state.process_index and problem.prompt_id not in writer.done_prompt_ids]
@@ -164,11 +190,18 @@ def _open_writer(config: CollectConfig, manifest: dict, state) -> RunWriter:
 def _manifest(config: CollectConfig, loaded, problems) -> dict:
     """The settings that define a run; a resume must match them exactly."""
     model_config = loaded.model.config
+    model = {"name": loaded.spec.name, "kind": loaded.spec.kind, "source": loaded.spec.source,
+             "dtype": loaded.dtype, "hidden_size": model_config.hidden_size,
+             "num_layers": model_config.num_hidden_layers,
+             "captured_layers": [model_config.num_hidden_layers, *config.layers]}
+    return {"model": model, **run_settings(config, problems)}
+
+
+def run_settings(config: CollectConfig, problems) -> dict:
+    """The manifest's settings other than the model's: known before any model is loaded."""
+    kind = {"kind": config.kind} if config.kind else {}
     return {
-        "model": {"name": loaded.spec.name, "kind": loaded.spec.kind, "source": loaded.spec.source,
-                  "dtype": loaded.dtype, "hidden_size": model_config.hidden_size,
-                  "num_layers": model_config.num_hidden_layers,
-                  "captured_layers": [model_config.num_hidden_layers, *config.layers]},
+        **kind,
         "dataset": {"source": problems.source, "sha256": problems.sha256, "prompts": len(problems.problems),
                     "question_field": problems.question_field, "answer_field": problems.answer_field,
                     "template": config.template},

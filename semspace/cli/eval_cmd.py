@@ -1,0 +1,141 @@
+"""`semspace eval`: pass@k of a model on benchmark files, one collect run per benchmark plus results.json."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from semspace.cli.app import app
+from semspace.errors import InvalidInputError
+from semspace.evaluate import RESULTS, EvalConfig, level_table, passk_table, run_eval
+from semspace.evaluate.benchmarks import ARITHMETIC, DATA_DIR_VARIABLE
+from semspace.evaluate.config import EVAL_TEMPERATURE, EVAL_TOP_P, TRAINING_RESPONSE_LENGTH
+from semspace.models import DEFAULT_MODEL
+
+WIDE = 160
+console = Console(stderr=True)
+
+
+@app.command("eval")
+def eval_command(
+    extra: list[str] = typer.Argument(
+        None, show_default=False, metavar="BENCHMARK|K",
+        help="More benchmarks, and whole numbers as more k values, so `--benchmark aime24 amc23 --k 1 2 4` works."),
+    out: Path = typer.Option(..., "--out", help=f"Eval folder to create (or continue with --resume): one collect "
+                                                f"run per benchmark in OUT/<name>/, and OUT/{RESULTS}."),
+    model: str = typer.Option(DEFAULT_MODEL, help="smollm2-135m (embedded), tiny-random, a hub id or alias "
+                                                  "(e.g. Qwen2.5-Math-7B), or a local folder: a save_pretrained "
+                                                  "folder or a training checkpoint "
+                                                  "(runs/t/checkpoints/checkpoint-40)."),
+    benchmark: list[str] = typer.Option(
+        [], "--benchmark", "-b", show_default=False,
+        help="A .jsonl/.json file (any layout of the shared benchmark files; named by its stem), the built-in "
+             "'arithmetic' ('arithmetic:N', 'arithmetic:N:1,2' for levels), or a bare NAME read as "
+             "<data dir>/NAME.jsonl. Repeat, list several, or separate by commas. Default: arithmetic."),
+    data_dir: Path = typer.Option(None, show_default=False,
+                                  help=f"Folder of bare benchmark names. Default: ${DATA_DIR_VARIABLE}, else ./data."),
+    n: int = typer.Option(4, help="Responses sampled per problem (the n of pass@k)."),
+    k: list[str] = typer.Option([], "--k", show_default=False,
+                                help="k values of pass@k, each at most --n: repeat, list several, or separate by "
+                                     "commas. Default: every power of two up to --n (1 2 4 for n=4)."),
+    max_new_tokens: int = typer.Option(TRAINING_RESPONSE_LENGTH,
+                                       help="Longest response, in tokens (the paper's training response length)."),
+    temperature: float = typer.Option(EVAL_TEMPERATURE, help="Sampling temperature (the paper's evaluation "
+                                                             "setting; 0 = greedy, needs --n 1)."),
+    top_p: float = typer.Option(EVAL_TOP_P, help="Nucleus sampling mass (the paper's evaluation setting)."),
+    seed: int = typer.Option(0, help="Run seed; each generate call uses seed + index of its first problem."),
+    limit: int = typer.Option(None, show_default=False,
+                              help="Use only the first N problems of each benchmark. Default: all."),
+    batch_size: int = typer.Option(4, help="Problems per generate call (each gives --n responses)."),
+    template: str = typer.Option("chat", help="'chat' (the model's chat template) or 'plain' (base models)."),
+    stride: int = typer.Option(1, help="Prefix stride for ERV/ERA in the sub-runs (collect's default)."),
+    window: int = typer.Option(512, help="ERV/ERA use the last W tokens; 0 = whole response (collect's default)."),
+    backend: str = typer.Option("hf", help="'hf' (transformers generate, any device) or 'vllm' (GPU extra)."),
+    device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),
+    dtype: str = typer.Option("auto", help="Model dtype: auto (the checkpoint's), float32, bfloat16, float16."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted eval in --out: finished "
+                                                        "benchmarks are kept, an unfinished one continues."),
+) -> None:
+    """pass@k of a model on benchmarks: n samples per problem, graded with math-verify, unbiased estimator."""
+    benchmarks, ks = _benchmarks_and_ks(benchmark, k, extra or [])
+    config = EvalConfig(
+        out=out, model=model, benchmarks=tuple(benchmarks or [ARITHMETIC]), data_dir=data_dir, n=n,
+        ks=tuple(ks) or None, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens, seed=seed,
+        limit=limit, batch_size=batch_size, template=template, stride=stride, window=window or None,
+        backend=backend, device=device, dtype=dtype, resume=resume,
+    )
+    results = run_with_progress(config)
+    printer = Console(width=None if sys.stdout.isatty() else WIDE)
+    printer.print(_rich_table("pass@k (%)", passk_table(results)))
+    levels = level_table(results)
+    if not levels.empty:
+        printer.print(_rich_table("pass@k (%) by difficulty level", levels))
+    console.print(f"[green]done:[/green] results in {out / RESULTS}; one collect run per benchmark in "
+                  f"{out}/<name>/ (e.g. `semspace inspect {out / next(iter(results['benchmarks']))}`).")
+
+
+def _benchmarks_and_ks(benchmark: list[str], k: list[str], extra: list[str]) -> tuple[list[str], list[int]]:
+    """Split comma lists; of the values given without an option name, whole numbers are k values."""
+    extra = _split(extra)
+    benchmarks = _split(benchmark) + [value for value in extra if not value.isdigit()]
+    k_texts = _split(k) + [value for value in extra if value.isdigit()]
+    bad = [text for text in k_texts if not text.isdigit()]
+    if bad:
+        raise InvalidInputError(f"--k takes whole numbers, got {bad[0]!r}.", "Pass e.g. --k 1 2 4 or --k 1,2,4.")
+    return benchmarks, [int(text) for text in k_texts]
+
+
+def _split(values: list[str]) -> list[str]:
+    """Repeated and comma-separated option values as one flat list."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def run_with_progress(config: EvalConfig) -> dict:
+    """run_eval with one bar per benchmark: problems done, responses and tokens per second."""
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("problems"),
+               TextColumn("{task.fields[detail]}"), TimeElapsedColumn())
+    live = console.is_terminal
+    with Progress(*columns, console=console, transient=True, disable=not live) as bar:
+        loading = bar.add_task("eval", total=None, detail="loading model and problems")
+        tasks: dict[str, tuple[int, float]] = {}
+        last_update = [time.perf_counter()]
+
+        def update(name: str, progress) -> None:
+            now = time.perf_counter()
+            if name not in tasks:
+                tasks[name] = (loading if not tasks else bar.add_task(name, total=None, detail=""), last_update[0])
+            task, started = tasks[name]
+            last_update[0] = now
+            rate = progress.tokens / max(now - started, 1e-9)
+            detail = (f"{progress.responses} responses, {rate:.0f} tok/s" if progress.responses
+                      else "complete before, kept")
+            bar.update(task, description=name, total=progress.prompts_total, completed=progress.prompts_done,
+                       detail=detail)
+            if not live:
+                console.print(f"eval {name}: {progress.prompts_done}/{progress.prompts_total} problems, {detail}")
+
+        return run_eval(config, on_batch=update)
+
+
+def _rich_table(title: str, frame: pd.DataFrame) -> Table:
+    """A rich table of a pass@k frame: percentages to one decimal, missing cells empty."""
+    table = Table(title=title, title_justify="left")
+    for column in frame.columns:
+        table.add_column(column, justify="left" if column in ("benchmark", "level") else "right")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_cell(value) for value in row))
+    return table
+
+
+def _cell(value) -> str:
+    """One cell: floats as percentages with one decimal, missing as empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
