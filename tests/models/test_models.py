@@ -280,7 +280,7 @@ def test_first_load_converts_once_and_later_loads_read_the_copy(tmp_path, monkey
     first = load_model("smollm2-135m")
     again = load_model("smollm2-135m")
     assert len(fake_gguf) == 1
-    assert again.spec.source == str(tmp_path / "cache" / "models" / "smollm2-135m-instruct")
+    assert first.spec.source == again.spec.source, "a run started before the conversion must resume after it"
     assert torch.equal(logits_of(first), logits_of(again))
 
 
@@ -312,10 +312,9 @@ def test_smollm2_reload_reads_the_cached_copy_with_the_same_logits(smollm2_first
         raise AssertionError("the cached copy should have been used")
 
     monkeypatch.setattr(embedded, "read_gguf", no_conversion)
-    start = time.perf_counter()
     again = load_model("smollm2-135m")
-    assert time.perf_counter() - start < 5.0
-    assert again.spec.source == str(cache / "models" / "smollm2-135m-instruct")
+    assert (cache / "models" / "smollm2-135m-instruct").is_dir()
+    assert again.spec.source == first.spec.source, "one model, one source, before and after the conversion"
     assert again.tokenizer(PROMPT).input_ids == first.tokenizer(PROMPT).input_ids
     chat = [{"role": "user", "content": PROMPT}]
     templates = [loaded.tokenizer.apply_chat_template(chat, tokenize=False) for loaded in (first, again)]
