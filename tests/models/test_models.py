@@ -2,7 +2,6 @@
 
 import importlib.util
 import socket
-import time
 
 import pytest
 import torch
@@ -105,10 +104,8 @@ def test_tiny_tokenizer_applies_the_chatml_template_with_pad_equal_to_eos():
         assert len(tokenizer(special).input_ids) == 1
 
 
-def test_tiny_tokenizer_training_is_deterministic_and_fast():
-    start = time.perf_counter()
+def test_tiny_tokenizer_training_is_deterministic():
     trained = tiny._trained_bpe_json.__wrapped__()
-    assert time.perf_counter() - start < 1.0
     assert trained == tiny._trained_bpe_json.__wrapped__() == tiny._trained_bpe_json()
 
 
@@ -166,11 +163,9 @@ def test_unknown_name_lists_the_known_ones():
 
 
 def test_uncached_hub_id_offline_fails_at_once_without_the_network(no_network):
-    start = time.perf_counter()
     with pytest.raises(ModelNotAvailableError) as raised:
         load_model("semspace-test/not-downloaded")
-    assert time.perf_counter() - start < 5.0
-    assert no_network == []
+    assert no_network == [], "offline, the hub is never asked (asking is what takes most of a minute)"
     assert "hf download semspace-test/not-downloaded" in raised.value.fix
 
 
