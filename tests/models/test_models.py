@@ -290,7 +290,7 @@ def test_unwritable_cache_is_a_user_error(tmp_path, monkeypatch, fake_gguf):
 
 
 def test_smollm2_loads_from_its_gguf_with_a_chat_template(smollm2_first_load):
-    loaded, cache, _ = smollm2_first_load
+    loaded, cache = smollm2_first_load
     assert type(loaded.model).__name__ == "LlamaForCausalLM"
     assert (loaded.model.config.hidden_size, loaded.model.config.vocab_size) == (576, 49152)
     assert loaded.dtype == "bfloat16" and not loaded.model.training
@@ -301,7 +301,7 @@ def test_smollm2_loads_from_its_gguf_with_a_chat_template(smollm2_first_load):
 
 
 def test_smollm2_reload_reads_the_cached_copy_with_the_same_logits(smollm2_first_load, monkeypatch):
-    first, cache, _ = smollm2_first_load
+    first, cache = smollm2_first_load
 
     def no_conversion(path):
         raise AssertionError("the cached copy should have been used")
@@ -318,7 +318,7 @@ def test_smollm2_reload_reads_the_cached_copy_with_the_same_logits(smollm2_first
 
 
 def test_list_models_reports_the_cached_copy(smollm2_first_load):
-    _, cache, _ = smollm2_first_load
+    _, cache = smollm2_first_load
     status = next(status for status in list_models() if status.name == "smollm2-135m")
     assert status.available and str(cache) in status.detail
 
