@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from semspace.figures.style import FORMATS, check_formats, save, styled
 TITLES = {"fig1a": "Fig. 1(a): response entropy vs mean log-prob (token-level exploration vs exploitation)",
           "fig1b": "Fig. 1(b): ER vs ERV (semantic exploration vs exploitation)"}
 STEMS = {"fig1a": "fig1a_entropy_vs_logprob", "fig1b": "fig1b_er_vs_erv"}
+TITLE_WIDTH = 55  # characters of title that fit above one panel
 COLLECT_FIX = "Pass a run of semspace collect (every collect run has these columns)."
 
 
@@ -47,7 +49,8 @@ def response_scatter(name: str, runs, out, *, labels: Mapping | None = None, for
              for label, row in zip(panel_names, table.itertuples())}
     with styled():
         figure = scatter_figure(frame, paper.x, paper.y, by=by)
-        figure.suptitle(f"{TITLES[name]}\npaper: r = {paper.r:.2f}, R² = {paper.r2:.2f}")
+        title = textwrap.fill(TITLES[name], width=TITLE_WIDTH * len(panel_names), break_on_hyphens=False)
+        figure.suptitle(f"{title}\npaper: r = {paper.r:.2f}, R² = {paper.r2:.2f}")
         files = save(figure, Path(out), STEMS[name], formats)
     return MadeFigure(name=name, title=TITLES[name], files=files, notes=tuple(notes), stats=stats)
 

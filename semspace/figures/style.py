@@ -99,7 +99,8 @@ def new_figure(width: float, height: float) -> Figure:
 
 
 def save(figure: Figure, out: Path, stem: str, formats: Iterable[str]) -> tuple[Path, ...]:
-    """Write the figure once per format as out/stem.<format>; overwrites an earlier rendering."""
+    """Write the figure once per format as out/stem.<format>, creating out; overwrites an earlier rendering."""
+    Path(out).mkdir(parents=True, exist_ok=True)
     paths = []
     for name in formats:
         path = Path(out) / f"{stem}.{name}"

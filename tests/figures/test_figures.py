@@ -47,10 +47,12 @@ def panel_text(ax) -> str:
 
 
 def test_every_figure_function_writes_png_and_pdf(tmp_path, world):
+    """Each function on its own, into a folder that does not exist yet."""
     inputs = read_inputs(world.values())
-    made = [fig1a_entropy_vs_logprob(inputs, tmp_path), fig1b_er_vs_erv(inputs, tmp_path),
-            fig1c_pass_at_k(inputs, tmp_path), fig2_response_metrics(inputs, tmp_path),
-            fig3_dataset_metrics(inputs, tmp_path)]
+    out = tmp_path / "new" / "figures"
+    made = [fig1a_entropy_vs_logprob(inputs, out), fig1b_er_vs_erv(inputs, out),
+            fig1c_pass_at_k(inputs, out), fig2_response_metrics(inputs, out),
+            fig3_dataset_metrics(inputs, out)]
     for figure in made:
         assert [path.suffix for path in figure.files] == [".png", ".pdf"]
         assert figure.file(".png").read_bytes()[:8] == PNG and figure.file(".png").stat().st_size > 5000
