@@ -30,6 +30,9 @@ PAPER_PAIRS = (("response_entropy", "mean_logprob"), ("er", "erv"))
 SHAPES = {"none": "GRPO", "verl": "GRPO+VERL"}
 # Level-1 sums: the 135M model gets about a third right, so GRPO groups have both rewards to learn from.
 TRAIN_SET, EVAL_SET, EVAL_SEED = "arithmetic:64:1", "arithmetic:{problems}:1", 1
+# Checkpoints hold float32 weights; the base model and they are evaluated alike (bf16 would round a few small
+# updates away and make the comparison one of dtypes).
+EVAL_DTYPE = "float32"
 CAN_AND_CANNOT = """\
 **Can.** Every number here is computed exactly as on a 7B model: the same teacher-forced pass, the same ER, ERV and
 ERA (exact to 1e-6 against a float64 SVD), the same GRPO trainer with the same VERL shaper, the same pass@k
@@ -60,40 +63,51 @@ def demo(
 ) -> None:
     """Run the whole chain on the embedded model: collect, correlate, train (GRPO with and without VERL), eval,
     figures, and a report (OUT/report.md)."""
-    started = time.perf_counter()
+    stages = Stages()
     console.print(f"[bold]semspace demo[/bold] in {out}: {model} on built-in arithmetic, six stages, about ten "
                   "minutes on 2 CPU cores. A stage finished earlier is kept.")
-    collect_run = stage_collect(out / "collect", model, prompts, n, max_new_tokens)
-    trained = {shape: stage_train(out / f"train-{shape}", model, shape, train_steps) for shape in SHAPES}
-    evals = {"base": stage_eval(out / "eval-base", model, eval_problems)}
+    collect_run = stage_collect(stages, out / "collect", model, prompts, n, max_new_tokens)
+    trained = {shape: stage_train(stages, out / f"train-{shape}", model, shape, train_steps) for shape in SHAPES}
+    evals = {"base": stage_eval(stages, out / "eval-base", model, eval_problems)}
     for shape, run in trained.items():
         checkpoint = run / "checkpoints" / f"checkpoint-{train_steps}"
-        evals[SHAPES[shape]] = stage_eval(out / f"eval-{shape}", str(checkpoint), eval_problems)
-    announce(6, "figures and report")
+        evals[SHAPES[shape]] = stage_eval(stages, out / f"eval-{shape}", str(checkpoint), eval_problems)
+    stages.announce(6, "figures and report")
     labels = {run: SHAPES[shape] for shape, run in trained.items()} | {path: name for name, path in evals.items()}
     figure_set = make_figures([collect_run, *trained.values(), *evals.values()], out / "figures", labels=labels,
                               smooth=2, paper=True)
     report = write_report(figure_set, title=f"semspace demo: {model} on built-in arithmetic", out_dir=out,
                           sections=[("What a 135M model on CPU can and cannot show", CAN_AND_CANNOT)])
-    console.print(f"[green]done[/green] in {time.perf_counter() - started:.0f} s: read {report} (figures in "
+    console.print(f"[green]done[/green] in {stages.elapsed()}: read {report} (figures in "
                   f"{out / 'figures'}; runs: collect, train-none, train-verl, eval-*; load any with "
                   f"`semspace.store.read_run`).")
 
 
-def announce(number: int, what: str) -> None:
-    """A stage header, so progress is visible all the way."""
-    console.print(f"\n[bold]({number}/6) {what}[/bold]")
+class Stages:
+    """Prints each stage's header with the time since the demo began, so progress is visible all the way."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def elapsed(self) -> str:
+        """Time since the demo began, as minutes and seconds."""
+        seconds = time.perf_counter() - self.started
+        return f"{seconds // 60:.0f} min {seconds % 60:02.0f} s"
+
+    def announce(self, number: int, what: str) -> None:
+        """The header of stage `number`."""
+        console.print(f"\n[bold]({number}/6) {what}[/bold] [dim]({self.elapsed()} in)[/dim]")
 
 
-def stage_collect(run: Path, model: str, prompts: int, n: int, max_new_tokens: int) -> Path:
+def stage_collect(stages: Stages, run: Path, model: str, prompts: int, n: int, max_new_tokens: int) -> Path:
     """Stages 1-2: sample and measure responses (stride 1, as the paper's analysis), then the paper's two pairs."""
-    announce(1, f"collect: {prompts} problems x {n} samples, ER/ERV/ERA and token baselines per response")
+    stages.announce(1, f"collect: {prompts} problems x {n} samples, ER/ERV/ERA and token baselines per response")
     config = CollectConfig(out=run, model=model, dataset=f"arithmetic:{prompts}",
                            sampling=SamplingSettings(n=n, max_new_tokens=max_new_tokens),
                            resume=(run / MANIFEST).is_file())
     collect_with_progress(config)
     show_run(run)
-    announce(2, "correlate: Fig. 1's pairs")
+    stages.announce(2, "correlate: Fig. 1's pairs")
     show_paper_pairs(run)
     return run
 
@@ -109,9 +123,9 @@ def show_paper_pairs(run: Path) -> None:
                   "with `semspace correlate RUN --metric er erv --by length --control n_tokens`.")
 
 
-def stage_train(run: Path, model: str, shape: str, steps: int) -> Path:
+def stage_train(stages: Stages, run: Path, model: str, shape: str, steps: int) -> Path:
     """Stage 3: a short GRPO run; a finished one is kept, an interrupted one resumes from its checkpoint."""
-    announce(3, f"train --shape {shape}: {steps} GRPO steps of 2 problems x 4 completions")
+    stages.announce(3, f"train --shape {shape}: {steps} GRPO steps of 2 problems x 4 completions")
     from semspace.train import TrainConfig, run_training
 
     status = read_manifest(run)["status"] if (run / MANIFEST).is_file() else None
@@ -127,13 +141,14 @@ def stage_train(run: Path, model: str, shape: str, steps: int) -> Path:
     return run_training(config)
 
 
-def stage_eval(folder: Path, model: str, problems: int) -> Path:
+def stage_eval(stages: Stages, folder: Path, model: str, problems: int) -> Path:
     """Stages 4-5: pass@1, 2, 4 on held-out level-1 sums at the paper's evaluation temperature and top-p."""
-    announce(4 if "base" in folder.name else 5, f"eval {model}: {problems} held-out problems x 4 samples")
+    stages.announce(4 if "base" in folder.name else 5, f"eval {model}: {problems} held-out problems x 4 samples")
     if (folder / RESULTS).is_file():
         console.print(f"kept the finished eval in {folder}")
         return folder
     config = EvalConfig(out=folder, model=model, benchmarks=(EVAL_SET.format(problems=problems),), n=4,
-                        max_new_tokens=48, seed=EVAL_SEED, resume=folder.is_dir() and any(folder.iterdir()))
+                        max_new_tokens=48, seed=EVAL_SEED, dtype=EVAL_DTYPE,
+                        resume=folder.is_dir() and any(folder.iterdir()))
     eval_with_progress(config)
     return folder
