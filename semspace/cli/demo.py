@@ -62,7 +62,12 @@ def demo(
     model: str = typer.Option(DEFAULT_MODEL, help="Model to run (the embedded SmolLM2-135M needs no download)."),
 ) -> None:
     """Run the whole chain on the embedded model: collect, correlate, train (GRPO with and without VERL), eval,
-    figures, and a report (OUT/report.md)."""
+    figures, and a report (OUT/report.md).
+
+    Fixed settings: collect at stride 1 and temperature 1.0; training on level-1 sums, 2 problems x 4 completions
+    a step, 48 tokens, stride 8, learning rate 2e-5, a checkpoint halfway and at the end; evals on held-out
+    level-1 sums (seed 1) at temperature 0.6, top-p 0.95, float32; figures smoothed over 2 steps.
+    """
     stages = Stages()
     console.print(f"[bold]semspace demo[/bold] in {out}: {model} on built-in arithmetic, six stages, about ten "
                   "minutes on 2 CPU cores. A stage finished earlier is kept.")
