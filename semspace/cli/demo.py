@@ -30,25 +30,37 @@ PAPER_PAIRS = (("response_entropy", "mean_logprob"), ("er", "erv"))
 SHAPES = {"none": "GRPO", "verl": "GRPO+VERL"}
 # Level-1 sums: the 135M model gets about a third right, so GRPO groups have both rewards to learn from.
 TRAIN_SET, EVAL_SET, EVAL_SEED = "arithmetic:64:1", "arithmetic:{problems}:1", 1
+TRAINING = dict(num_generations=4, batch_size=2, max_completion_length=48, stride=8, global_stride=2,
+                learning_rate=2e-5)
 # Checkpoints hold float32 weights; the base model and they are evaluated alike (bf16 would round a few small
 # updates away and make the comparison one of dtypes).
-EVAL_DTYPE = "float32"
+EVAL_DTYPE, EVAL_SAMPLES = "float32", 4
 CAN_AND_CANNOT = """\
 **Can.** Every number here is computed exactly as on a 7B model: the same teacher-forced pass, the same ER, ERV and
 ERA (exact to 1e-6 against a float64 SVD), the same GRPO trainer with the same VERL shaper, the same pass@k
 estimator and figures. The chain shows that the pieces fit: hidden states are captured, shaped advantages reach
 TRL's loss (the bonus fraction is above zero once the EMA baselines exist), and checkpoints evaluate.
 
-**Cannot.** A 135M model answering two-number sums in under 50 tokens is not the paper's setting (7B models, MATH
-level 3-5, responses of hundreds to thousands of tokens, 160 steps of 48 prompts x 4 samples). So:
+**Cannot.** {model} answering two-number sums in at most {tokens} tokens is not the paper's setting (7B models,
+MATH level 3-5, responses of hundreds to thousands of tokens, 160 steps of 48 prompts x 4 samples). So:
 - Responses are shorter than the 512-token ERV window, so ERV sees the same tokens ER does, and ER vs ERV is
   strongly coupled here; the paper's near-zero ER-ERV correlation is a property of long responses.
-- A few training steps on 8 completions each cannot show a reward trend, nor a difference between GRPO and
-  GRPO+VERL: per-step reward is noise at this size. Differences in the pass@k table below are within sampling
-  noise of 16 problems x 4 samples; read them as a smoke test, not as evidence for or against VERL.
-- Dataset-level ER of a 8-response batch and its cumulative velocity (stride 2 here, 20 in the paper) are
-  defined but say little.
+- {steps} training steps of {completions} completions each cannot show a reward trend, nor a difference between
+  GRPO and GRPO+VERL: per-step reward is noise at this size. Differences in the pass@k table are within the
+  sampling noise of {problems} problems x {samples} samples; read them as a smoke test, not as evidence for or
+  against VERL. The eval problems are a fresh draw (seed {seed}) from the 400 level-1 sums, so about one in six
+  also appears among the {train_problems} training problems.
+- Dataset-level ER of a {completions}-response batch and its cumulative velocity (stride {global_stride} here,
+  20 in the paper) are defined but say little.
 To test the paper's claims, run the same commands with `--model Qwen2.5-7B` on a GPU (see the README)."""
+
+
+def can_and_cannot(model: str, steps: int, problems: int) -> str:
+    """The report's plain statement of what this demo's sizes can show, filled in with those sizes."""
+    return CAN_AND_CANNOT.format(
+        model=model, tokens=TRAINING["max_completion_length"], steps=steps,
+        completions=TRAINING["num_generations"] * TRAINING["batch_size"], problems=problems, samples=EVAL_SAMPLES,
+        seed=EVAL_SEED, train_problems=TRAIN_SET.split(":")[1], global_stride=TRAINING["global_stride"])
 
 
 @app.command("demo")
@@ -58,15 +70,15 @@ def demo(
     n: int = typer.Option(8, help="Responses per problem in the collect run."),
     max_new_tokens: int = typer.Option(128, help="Longest collected response, in tokens."),
     train_steps: int = typer.Option(6, help="GRPO steps of each training run (--shape none and --shape verl)."),
-    eval_problems: int = typer.Option(16, help="Held-out level-1 problems in each eval (4 samples each)."),
+    eval_problems: int = typer.Option(16, help="Fresh level-1 problems in each eval (4 samples each)."),
     model: str = typer.Option(DEFAULT_MODEL, help="Model to run (the embedded SmolLM2-135M needs no download)."),
 ) -> None:
     """Run the whole chain on the embedded model: collect, correlate, train (GRPO with and without VERL), eval,
     figures, and a report (OUT/report.md).
 
     Fixed settings: collect at stride 1 and temperature 1.0; training on level-1 sums, 2 problems x 4 completions
-    a step, 48 tokens, stride 8, learning rate 2e-5, a checkpoint halfway and at the end; evals on held-out
-    level-1 sums (seed 1) at temperature 0.6, top-p 0.95, float32; figures smoothed over 2 steps.
+    a step, 48 tokens, stride 8, learning rate 2e-5, a checkpoint halfway and at the end; evals on
+    level-1 sums (a fresh draw, seed 1) at temperature 0.6, top-p 0.95, float32; figures smoothed over 2 steps.
     """
     stages = Stages()
     console.print(f"[bold]semspace demo[/bold] in {out}: {model} on built-in arithmetic, six stages, about ten "
@@ -82,7 +94,8 @@ def demo(
     figure_set = make_figures([collect_run, *trained.values(), *evals.values()], out / "figures", labels=labels,
                               smooth=2, paper=True)
     report = write_report(figure_set, title=f"semspace demo: {model} on built-in arithmetic", out_dir=out,
-                          sections=[("What a 135M model on CPU can and cannot show", CAN_AND_CANNOT)])
+                          sections=[("What a 135M model on CPU can and cannot show",
+                                     can_and_cannot(model, train_steps, eval_problems))])
     console.print(f"[green]done[/green] in {stages.elapsed()}: read {report} (figures in "
                   f"{out / 'figures'}; runs: collect, train-none, train-verl, eval-*; load any with "
                   f"`semspace.store.read_run`).")
@@ -141,19 +154,19 @@ def stage_train(stages: Stages, run: Path, model: str, shape: str, steps: int) -
         raise RunExistsError(f"{run} holds a training run stopped before its first checkpoint.",
                              f"Delete {run} and run the demo again; the other stages are kept.")
     config = TrainConfig(out=run, model=model, dataset=TRAIN_SET, shape=shape, max_steps=steps,
-                         save_steps=max(1, steps // 2), max_completion_length=48, stride=8, global_stride=2,
-                         num_generations=4, batch_size=2, learning_rate=2e-5, resume=status is not None)
+                         save_steps=max(1, steps // 2), resume=status is not None, **TRAINING)
     return run_training(config)
 
 
 def stage_eval(stages: Stages, folder: Path, model: str, problems: int) -> Path:
-    """Stages 4-5: pass@1, 2, 4 on held-out level-1 sums at the paper's evaluation temperature and top-p."""
-    stages.announce(4 if "base" in folder.name else 5, f"eval {model}: {problems} held-out problems x 4 samples")
+    """Stages 4-5: pass@1, 2, 4 on a fresh draw of level-1 sums at the paper's evaluation temperature and top-p."""
+    stages.announce(4 if "base" in folder.name else 5,
+                    f"eval {model}: {problems} fresh level-1 problems x {EVAL_SAMPLES} samples")
     if (folder / RESULTS).is_file():
         console.print(f"kept the finished eval in {folder}")
         return folder
-    config = EvalConfig(out=folder, model=model, benchmarks=(EVAL_SET.format(problems=problems),), n=4,
-                        max_new_tokens=48, seed=EVAL_SEED, dtype=EVAL_DTYPE,
+    config = EvalConfig(out=folder, model=model, benchmarks=(EVAL_SET.format(problems=problems),), n=EVAL_SAMPLES,
+                        max_new_tokens=TRAINING["max_completion_length"], seed=EVAL_SEED, dtype=EVAL_DTYPE,
                         resume=folder.is_dir() and any(folder.iterdir()))
     eval_with_progress(config)
     return folder

@@ -41,7 +41,8 @@ def eval_command(
              "<data dir>/NAME.jsonl. Repeat, list several, or separate by commas. Default: arithmetic."),
     data_dir: Path = typer.Option(None, show_default=False,
                                   help=f"Folder of bare benchmark names. Default: ${DATA_DIR_VARIABLE}, else ./data."),
-    n: int = typer.Option(4, help="Responses sampled per problem (the n of pass@k)."),
+    n: int = typer.Option(4, help="Responses sampled per problem (the n of pass@k). The paper used 1 for its "
+                                  "pass@1 table and 16-256 for pass@k; 4 gives pass@1, 2, 4."),
     k: list[str] = typer.Option([], "--k", show_default=False,
                                 help="k values of pass@k, each at most --n: repeat, list several, or separate by "
                                      "commas. Default: every power of two up to --n (1 2 4 for n=4)."),
@@ -55,7 +56,8 @@ def eval_command(
                               help="Use only the first N problems of each benchmark. Default: all."),
     batch_size: int = typer.Option(4, help="Problems per generate call (each gives --n responses)."),
     template: str = typer.Option("chat", help="'chat' (the model's chat template) or 'plain' (base models)."),
-    stride: int = typer.Option(1, help="Prefix stride for ERV/ERA in the sub-runs (collect's default)."),
+    stride: int = typer.Option(20, help="Prefix stride for ERV/ERA in the sub-runs (the paper's evaluation "
+                                        "stride; collect's analysis default is 1)."),
     window: int = typer.Option(512, help="ERV/ERA use the last W tokens; 0 = whole response (collect's default)."),
     backend: str = typer.Option("hf", help="'hf' (transformers generate, any device) or 'vllm' (GPU extra)."),
     device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),

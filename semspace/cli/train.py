@@ -43,7 +43,8 @@ def train(
                                           + DEFAULT.format("512")),
     global_stride: int = typer.Option(None, help="Stride over a step's responses for the dataset-level cumulative "
                                                  "ERV/ERA of its step row (Fig. 3; the reference's "
-                                                 "global_diff_stride). " + DEFAULT.format("20")),
+                                                 "global_diff_stride). They need more than 2x (ERA: 3x) this many "
+                                                 "responses a step, else NaN. " + DEFAULT.format("20")),
     num_generations: int = typer.Option(None, help="Completions per prompt (GRPO group). " + DEFAULT.format("4")),
     batch_size: int = typer.Option(None, help="Prompts per device per step. " + DEFAULT.format("2")),
     learning_rate: float = typer.Option(None, help=DEFAULT.format("1e-6")),

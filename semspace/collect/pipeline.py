@@ -55,6 +55,9 @@ class CollectConfig:
             raise InvalidInputError("--window must be at least 1.", "Pass a positive window, or 0 for none.")
         if self.sampling.n < 1 or self.sampling.max_new_tokens < 1:
             raise InvalidInputError("--n and --max-new-tokens must be at least 1.", "Pass positive values.")
+        if self.sampling.temperature == 0 and self.sampling.n > 1:
+            raise InvalidInputError("temperature 0 (greedy) gives n identical responses.",
+                                    "Use --n 1 with --temperature 0, or a temperature above 0.")
         if not 0 < self.sampling.top_p <= 1 or self.sampling.temperature < 0:
             raise InvalidInputError("--top-p must be in (0, 1] and --temperature at least 0.", "Fix the value.")
         if self.backend not in BACKENDS:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import torch
 
-from semspace.errors import InvalidInputError, ModelNotAvailableError
+from semspace.errors import ModelNotAvailableError
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,6 @@ def generation_kwargs(settings: SamplingSettings) -> dict:
     common = {"max_new_tokens": settings.max_new_tokens, "num_return_sequences": settings.n,
               "repetition_penalty": 1.0, "top_k": 0}
     if settings.temperature == 0:
-        if settings.n > 1:
-            raise InvalidInputError("temperature 0 (greedy) gives n identical responses.",
-                                    "Use --n 1 with --temperature 0, or a temperature above 0.")
         return {**common, "do_sample": False, "temperature": None, "top_p": None}
     return {**common, "do_sample": True, "temperature": settings.temperature, "top_p": settings.top_p}
 

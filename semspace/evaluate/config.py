@@ -19,7 +19,7 @@ TRAINING_RESPONSE_LENGTH = 1536
 @dataclass
 class EvalConfig:
     """Sampling defaults are the paper's evaluation setting (temperature 0.6, top-p 0.95) and its training
-    response length (1536 tokens); metric defaults are collect's (stride 1, window 512)."""
+    response length (1536 tokens); ERV/ERA use the paper's evaluation stride, 20 (SPEC §3), window 512."""
 
     out: Path
     model: str = DEFAULT_MODEL
@@ -34,7 +34,7 @@ class EvalConfig:
     limit: int | None = None
     batch_size: int = 4
     template: str = "chat"
-    stride: int = 1
+    stride: int = 20
     window: int | None = 512
     backend: str = "hf"
     device: str = "auto"

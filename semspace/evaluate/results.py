@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pandas as pd
 
 from semspace import __version__
 from semspace.evaluate.benchmarks import Benchmark
 from semspace.evaluate.config import EvalConfig
-
-RESULTS = "results.json"
-CHECKPOINT = re.compile(r"checkpoint-(\d+)")
+from semspace.store.manifest import checkpoint_step
 
 
-def checkpoint_step(*paths: str) -> int | None:
-    """The N of the first path whose last component is checkpoint-N (a training checkpoint), else None."""
-    for path in paths:
-        match = CHECKPOINT.fullmatch(Path(path).name)
-        if match:
-            return int(match.group(1))
-    return None
-
-
-def build_results(config: EvalConfig, model_source: str, benchmarks: list[Benchmark], scores: list[dict]) -> dict:
+def build_results(config: EvalConfig, model: dict, benchmarks: list[Benchmark], scores: list[dict]) -> dict:
     """The results.json document: settings, pass@k (percent) per benchmark, and their plain mean."""
     ks = config.pass_ks()
     entries = {b.name: {"run": b.name, "source": b.given, **score} for b, score in zip(benchmarks, scores)}
@@ -32,8 +18,8 @@ def build_results(config: EvalConfig, model_source: str, benchmarks: list[Benchm
     return {
         "semspace_version": __version__,
         "kind": "eval",
-        "model": {"name": config.model, "source": model_source},
-        "checkpoint_step": checkpoint_step(config.model, model_source),
+        "model": {"name": config.model, "source": model["source"], "dtype": model["dtype"]},
+        "checkpoint_step": model_checkpoint_step(config.model, model["source"]),
         "sampling": {"n": config.n, "temperature": config.temperature, "top_p": config.top_p,
                      "max_new_tokens": config.max_new_tokens, "seed": config.seed},
         "k": ks,
@@ -41,6 +27,11 @@ def build_results(config: EvalConfig, model_source: str, benchmarks: list[Benchm
         "benchmarks": entries,
         "average": {"pass_at_k": average, "benchmarks": list(entries)},
     }
+
+
+def model_checkpoint_step(*paths: str) -> int | None:
+    """The step of the first path that is a training checkpoint (the model as given, then as resolved)."""
+    return next((step for step in map(checkpoint_step, paths) if step is not None), None)
 
 
 def passk_table(results: dict) -> pd.DataFrame:

@@ -10,11 +10,11 @@ from semspace.collect import CollectConfig, Progress, load_config_problems, open
 from semspace.errors import InvalidInputError, RunExistsError
 from semspace.evaluate.benchmarks import Benchmark, resolve_benchmarks
 from semspace.evaluate.config import EvalConfig
-from semspace.evaluate.results import RESULTS, build_results
+from semspace.evaluate.results import build_results
 from semspace.evaluate.scores import score_run
 from semspace.models import resolve_model
 from semspace.store import read_manifest
-from semspace.store.manifest import MANIFEST, as_json, write_json_atomic
+from semspace.store.manifest import MANIFEST, RESULTS, as_json, write_json_atomic
 
 OnBatch = Callable[[str, Progress], None]
 
@@ -49,14 +49,21 @@ def _write_results(config: EvalConfig, benchmarks: list[Benchmark]) -> dict:
     """Score every finished sub-run and replace OUT/results.json atomically."""
     out = Path(config.out)
     scores = [score_run(out / benchmark.name, config.pass_ks()) for benchmark in benchmarks]
-    model_source = read_manifest(out / benchmarks[0].name)["model"]["source"]
-    results = build_results(config, model_source, benchmarks, scores)
+    models = [read_manifest(out / benchmark.name)["model"] for benchmark in benchmarks]
+    dtypes = {model["dtype"] for model in models}
+    if len(dtypes) > 1:
+        raise InvalidInputError(f"The benchmarks in {out} were sampled with different model dtypes {sorted(dtypes)} "
+                                "(a --resume with another --dtype); their scores do not average.",
+                                "Resume with the first run's --dtype, or start a new --out.")
+    results = build_results(config, models[0], benchmarks, scores)
     write_json_atomic(out / RESULTS, results)
     return results
 
 
 def _prepare_out(out: Path, resume: bool, runs: list[Path]) -> None:
     """Without --resume, start in an empty or new folder only; with it, the folder must hold one of the runs."""
+    if out.exists() and not out.is_dir():
+        raise InvalidInputError(f"--out {out} is a file, not a folder.", "Pass a folder for the eval, e.g. runs/eval.")
     if not resume:
         if out.exists() and any(out.iterdir()):
             raise RunExistsError(f"{out} already holds files (an eval or something else).",
@@ -81,6 +88,8 @@ def _check_finished_run(run: CollectConfig) -> None:
                         **run_settings(run, load_config_problems(run))})
     found = {**stored, "model": {key: stored.get("model", {}).get(key) for key in ("name", "source")}}
     differing = sorted(key for key in expected if found.get(key) != expected[key])
+    if run.dtype != "auto" and stored["model"]["dtype"] != run.dtype:
+        differing.append("model dtype")
     if differing:
         raise InvalidInputError(f"The run in {run.out} was made with different settings: {differing}.",
                                 "Resume with the original settings, or use another --out for new ones.")

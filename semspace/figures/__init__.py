@@ -24,7 +24,7 @@ from semspace.figures.paper import (
 )
 from semspace.figures.report import write_report
 from semspace.figures.tables import compare_pass_at_1, compare_pass_at_k, pass_at_1_table, pass_at_k_table
-from semspace.figures.validation import ValidationPoint, checkpoint_step, validation_points
+from semspace.figures.validation import ValidationPoint, step_in_run, validation_points
 
 __all__ = [
     "BenchmarkResult",
@@ -37,7 +37,6 @@ __all__ = [
     "RunInput",
     "Skipped",
     "ValidationPoint",
-    "checkpoint_step",
     "compare_pass_at_1",
     "compare_pass_at_k",
     "fig1a_entropy_vs_logprob",
@@ -56,6 +55,7 @@ __all__ = [
     "published_table",
     "read_eval",
     "read_inputs",
+    "step_in_run",
     "validation_points",
     "write_report",
 ]

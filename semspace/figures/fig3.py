@@ -129,13 +129,15 @@ def _validation_panel(ax: Axes, run: RunInput, points: list[ValidationPoint], fr
 
 
 def _validation_series(points: list[ValidationPoint]) -> dict[str, dict[int, float]]:
-    """pass@1 by step for each benchmark (and the average when several); a later eval of a step replaces an
-    earlier one."""
+    """pass@1 by step for each benchmark, and their mean over the benchmarks every point evaluated (an average
+    over different sets would move with the set); a later eval of a step replaces an earlier one."""
     series: dict[str, dict[int, float]] = {}
     for point in points:
         for name, bench in point.result.benchmarks.items():
             if 1 in bench.pass_at_k:
                 series.setdefault(name, {})[point.step] = bench.pass_at_k[1]
-    if len(series) > 1:
-        series[AVERAGE] = {point.step: point.result.average[1] for point in points if 1 in point.result.average}
+    steps = {point.step for point in points}
+    everywhere = [name for name, values in series.items() if set(values) == steps]
+    if len(everywhere) > 1:
+        series[AVERAGE] = {step: sum(series[name][step] for name in everywhere) / len(everywhere) for step in steps}
     return {name: dict(sorted(values.items())) for name, values in series.items()}

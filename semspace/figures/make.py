@@ -17,7 +17,7 @@ from semspace.figures.fig2 import TITLE as FIG2_TITLE
 from semspace.figures.fig2 import fig2_response_metrics
 from semspace.figures.fig3 import TITLE as FIG3_TITLE
 from semspace.figures.fig3 import fig3_dataset_metrics
-from semspace.figures.inputs import RESULTS, Inputs, as_inputs
+from semspace.figures.inputs import Inputs, as_inputs
 from semspace.figures.missing import FigureDataMissing
 from semspace.figures.outputs import FigureSet, MadeFigure, MadeTable, Skipped
 from semspace.figures.paper import published_table
@@ -29,7 +29,7 @@ from semspace.figures.tables import (
     pass_at_k_table,
     write_table_files,
 )
-from semspace.store.manifest import MANIFEST
+from semspace.store.manifest import MANIFEST, RESULTS
 
 COMPARISON_NOTE = ("'mean of these' averages only the columns shown; the paper's own Avg. is over all of its "
                    "benchmarks (see the published tables).")
@@ -70,14 +70,13 @@ def make_figures(runs, out, *, smooth: int = 10, labels: Mapping | None = None, 
 
 
 def prepare_out(out, inputs: Inputs) -> Path:
-    """The output folder, created; a run or eval folder (one of the inputs or any other) is refused."""
+    """The output folder (created by the first figure saved in it); a run or eval folder is refused."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InvalidInputError(f"--out {out} is a file, not a folder.", OUT_FIX)
     given = {item.path.resolve() for item in (*inputs.responses, *inputs.training, *inputs.evals)}
     if (out / MANIFEST).exists() or (out / RESULTS).exists() or out.resolve() in given:
         raise RunExistsError(f"--out {out} is a run or eval folder; figures are never written into one.", OUT_FIX)
-    out.mkdir(parents=True, exist_ok=True)
     return out
 
 

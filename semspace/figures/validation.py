@@ -8,15 +8,14 @@ step 0 of every run trained from it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from semspace.figures.inputs import EvalInput, RunInput
+from semspace.store.manifest import checkpoint_step
 
 CHECKPOINTS = "checkpoints"
-CHECKPOINT = re.compile(r"checkpoint-(\d+)")
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ def validation_points(run: RunInput, evals: Sequence[EvalInput]) -> list[Validat
     """The evals that belong to `run`, by step (base model first)."""
     points = []
     for result in evals:
-        step = checkpoint_step(run.path, result.model_source)
+        step = step_in_run(run.path, result.model_source)
         if step is not None:
             points.append(ValidationPoint(step=step, result=result, origin=f"checkpoint-{step}"))
         elif result.checkpoint_step is None and _same_model(run, result):
@@ -40,7 +39,7 @@ def validation_points(run: RunInput, evals: Sequence[EvalInput]) -> list[Validat
     return sorted(points, key=lambda point: point.step)
 
 
-def checkpoint_step(run: Path, source: str) -> int | None:
+def step_in_run(run: Path, source: str) -> int | None:
     """N when `source` is (a path inside) `run`/checkpoints/checkpoint-N, or ends in
     <run's name>/checkpoints/checkpoint-N; else None."""
     if not source:
@@ -48,11 +47,10 @@ def checkpoint_step(run: Path, source: str) -> int | None:
     run = Path(run).resolve()
     try:
         inside = Path(source).resolve().relative_to(run / CHECKPOINTS)
-        match = CHECKPOINT.fullmatch(inside.parts[0]) if inside.parts else None
+        return checkpoint_step(inside.parts[0]) if inside.parts else None
     except ValueError:
         tail = Path(source).parts[-3:]
-        match = CHECKPOINT.fullmatch(tail[2]) if len(tail) == 3 and tail[:2] == (run.name, CHECKPOINTS) else None
-    return int(match.group(1)) if match else None
+        return checkpoint_step(tail[2]) if len(tail) == 3 and tail[:2] == (run.name, CHECKPOINTS) else None
 
 
 def _same_model(run: RunInput, result: EvalInput) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,9 +19,17 @@ from semspace.store.schema import SCHEMA_VERSION
 
 MANIFEST = "manifest.json"
 SHARDS = "shards"
+RESULTS = "results.json"  # the scores file of an eval folder, beside its per-benchmark runs
+CHECKPOINT_NAME = re.compile(r"checkpoint-(\d+)")  # a training run's checkpoints/checkpoint-<step>
 BOOKKEEPING = ("semspace_version", "schema_version", "status", "created", "updated", "shards")
 NOT_SETTINGS = ("status", "created", "updated", "shards")
 RUN_FIX = "Pass the --out folder of a semspace collect or train run."
+
+
+def checkpoint_step(folder) -> int | None:
+    """The step N of a folder named checkpoint-N, else None."""
+    match = CHECKPOINT_NAME.fullmatch(Path(folder).name)
+    return int(match.group(1)) if match else None
 
 
 def fragment_path(run: Path, process: int) -> Path:

@@ -25,6 +25,7 @@ def test_demo_runs_the_whole_chain_and_a_rerun_keeps_it(tmp_path):
                     "Fig. 1(c)", "Fig. 2", "Fig. 3", "pass@1 (%)", "The paper's published pass@1"):
         assert f"## {heading}" in report, heading
     assert "](figures/fig2_response_metrics.png)" in report
+    assert "2 training steps of 8 completions" in report and "noise of 2 problems x 4 samples" in report
     shards = sorted(path.stat().st_mtime_ns for path in out.rglob("*.parquet"))
 
     again = runner.invoke(app, ["demo", "--out", str(out), *SMALL])

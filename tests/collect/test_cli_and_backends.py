@@ -58,6 +58,7 @@ def test_inspect_summarises_the_run(tiny_run):
     (["--align", "sideways"], "--align"),
     (["--layers", "7"], "--layers"),
     (["--backend", "vllm"], "--backend vllm"),
+    (["--temperature", "0", "--n", "2"], "temperature 0"),
 ])
 def test_bad_input_gives_exit_2_and_one_line(tmp_path, args, needle):
     out = tmp_path / "run"

@@ -26,12 +26,19 @@ TINY = ["--model", "tiny-random", "--n", "2", "--max-new-tokens", "8", "--limit"
 runner = CliRunner()
 
 
+def shared() -> Path:
+    """The shared benchmark files, which live beside the project; tests that read them skip without them."""
+    if not (SHARED / "aime24.jsonl").is_file():
+        pytest.skip(f"shared benchmark files not found at {SHARED}")
+    return SHARED
+
+
 def invoke(*args):
     return runner.invoke(app, ["eval", *map(str, args)])
 
 
 def eval_args(out):
-    return [*TINY, "--out", out, "--benchmark", "aime24", "amc23", "--data-dir", SHARED, "--k", "2", "1"]
+    return [*TINY, "--out", out, "--benchmark", "aime24", "amc23", "--data-dir", shared(), "--k", "2", "1"]
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +63,7 @@ def test_results_json_has_the_documented_shape_and_oracle_values(evaluated):
     assert set(results) == {"semspace_version", "kind", "model", "checkpoint_step", "sampling", "k", "unit",
                             "benchmarks", "average"}
     assert results["kind"] == "eval" and results["unit"] == "percent" and results["checkpoint_step"] is None
-    assert results["model"] == {"name": "tiny-random", "source": "in-process, seed 0"}
+    assert results["model"] == {"name": "tiny-random", "source": "in-process, seed 0", "dtype": "float32"}
     assert results["sampling"] == {"n": 2, "temperature": 0.6, "top_p": 0.95, "max_new_tokens": 8, "seed": 0}
     assert results["k"] == [1, 2]
     assert list(results["benchmarks"]) == ["aime24", "amc23"] == results["average"]["benchmarks"]
@@ -84,7 +91,7 @@ def test_pass_at_k_matches_the_oracle_when_some_responses_are_correct(tmp_path, 
     monkeypatch.setattr(collect_rows, "grade_many", parity_grader)
     out = tmp_path / "out"
     result = invoke("--model", "tiny-random", "--n", "4", "--max-new-tokens", "6", "--limit", "4", "--out", out,
-                    "arithmetic:8", "amc23", "--data-dir", SHARED, "--batch-size", "2")
+                    "arithmetic:8", "amc23", "--data-dir", shared(), "--batch-size", "2")
     assert result.exit_code == 0, result.output
     results = json.loads((out / "results.json").read_text())
     assert results["k"] == [1, 2, 4]
@@ -137,6 +144,27 @@ def test_resume_with_other_settings_is_refused(evaluated, tmp_path):
     result = invoke(*eval_args(copy), "--resume", "--temperature", "0.7")
     assert isinstance(result.exception, InvalidInputError) and "different settings" in str(result.exception)
     assert "sampling" in str(result.exception)
+
+
+def test_resume_with_another_dtype_is_refused(evaluated, tmp_path):
+    out, _ = evaluated
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    result = invoke(*eval_args(copy), "--resume", "--dtype", "bfloat16")
+    assert isinstance(result.exception, InvalidInputError) and "model dtype" in str(result.exception)
+
+
+def test_greedy_with_several_samples_is_refused_before_anything_is_written(tmp_path):
+    result = invoke(*TINY, "--out", tmp_path / "out", "--benchmark", "arithmetic:2", "--temperature", "0")
+    assert isinstance(result.exception, InvalidInputError) and "--n 1" in result.exception.fix
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_that_is_a_file_is_a_user_error(tmp_path):
+    (tmp_path / "out").write_text("keep me")
+    result = invoke(*TINY, "--out", tmp_path / "out", "--benchmark", "arithmetic:2")
+    assert isinstance(result.exception, InvalidInputError) and "is a file" in str(result.exception)
+    assert (tmp_path / "out").read_text() == "keep me"
 
 
 def test_resume_needs_an_eval_of_these_benchmarks(tmp_path):

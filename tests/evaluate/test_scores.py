@@ -9,7 +9,6 @@ from semspace.errors import DataFileError, InvalidInputError
 from semspace.evaluate import (
     EvalConfig,
     build_results,
-    checkpoint_step,
     level_table,
     passk_table,
     problem_counts,
@@ -17,6 +16,7 @@ from semspace.evaluate import (
     score_run,
 )
 from semspace.evaluate.benchmarks import Benchmark
+from semspace.evaluate.results import model_checkpoint_step
 from semspace.store import RunWriter
 
 from .oracle import brute_pass_at_k
@@ -93,7 +93,8 @@ def test_results_document_and_tables(tmp_path):
                "by_level": {}},
               {"problems": 3, "samples_per_problem": 4, "pass_at_k": {"1": 30.0, "2": 50.0, "4": 60.0},
                "by_level": {"1": {"problems": 3, "pass_at_k": {"1": 30.0, "2": 50.0, "4": 60.0}}}}]
-    results = build_results(config, "/abs/runs/t/checkpoints/checkpoint-40", benchmarks, scores)
+    results = build_results(config, {"source": "/abs/runs/t/checkpoints/checkpoint-40", "dtype": "float32"},
+                            benchmarks, scores)
     assert json.loads(json.dumps(results)) == results
     assert results["k"] == [1, 2, 4] and results["checkpoint_step"] == 40 and results["unit"] == "percent"
     assert results["sampling"] == {"n": 4, "temperature": 0.6, "top_p": 0.95, "max_new_tokens": 1536, "seed": 0}
@@ -113,8 +114,8 @@ def test_results_document_and_tables(tmp_path):
     (["Qwen/Qwen2.5-Math-7B"], None),
     (["checkpoint-x"], None),
 ])
-def test_checkpoint_step(paths, step):
-    assert checkpoint_step(*paths) == step
+def test_model_checkpoint_step(paths, step):
+    assert model_checkpoint_step(*paths) == step
 
 
 def test_benchmark_names_come_from_files_arithmetic_or_the_data_folder(tmp_path, monkeypatch):

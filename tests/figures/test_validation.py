@@ -2,24 +2,24 @@
 
 import pytest
 
-from semspace.figures import checkpoint_step, read_inputs, validation_points
+from semspace.figures import read_inputs, step_in_run, validation_points
 from tests.figures.synthetic import write_eval
 
 
 @pytest.mark.parametrize("inside,step", [("checkpoints/checkpoint-40", 40), ("checkpoints/checkpoint-7/model", 7),
                                          ("checkpoints/other", None), ("checkpoint-40", None), ("", None)])
-def test_checkpoint_step_of_a_source_path(tmp_path, inside, step):
+def test_step_in_run_of_a_source_path(tmp_path, inside, step):
     run = tmp_path / "train"
     source = str(run / inside) if inside else ""
-    assert checkpoint_step(run, source) == step
+    assert step_in_run(run, source) == step
 
 
 def test_a_relative_source_and_a_run_copied_from_elsewhere(tmp_path, monkeypatch):
     run = tmp_path / "runs" / "train"
     monkeypatch.chdir(tmp_path)
-    assert checkpoint_step(run, "runs/train/checkpoints/checkpoint-3") == 3
-    assert checkpoint_step(run, "/cluster/home/me/train/checkpoints/checkpoint-9") == 9
-    assert checkpoint_step(run, "/cluster/home/me/other/checkpoints/checkpoint-9") is None
+    assert step_in_run(run, "runs/train/checkpoints/checkpoint-3") == 3
+    assert step_in_run(run, "/cluster/home/me/train/checkpoints/checkpoint-9") == 9
+    assert step_in_run(run, "/cluster/home/me/other/checkpoints/checkpoint-9") is None
 
 
 def test_points_of_a_run(world, tmp_path):

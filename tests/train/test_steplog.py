@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from semspace.metrics import cumulative_dynamics, cumulative_traditional_dynamics, global_rank
+from semspace.metrics import cumulative_dynamics, global_rank
 from semspace.train.steplog import GLOBAL_COLUMNS, dataset_level
 
 
@@ -16,7 +16,8 @@ def test_dataset_level_columns_are_the_pooled_batch_metrics():
     assert row["global_er"] == pytest.approx(global_rank(as_responses))
     assert row["global_trad_rank"] == 6  # 12 generic centred points in 6-d
     assert row["global_erv"] == pytest.approx(cumulative_dynamics(as_responses, stride=3).erv)
-    assert row["global_trad_era"] == cumulative_traditional_dynamics(as_responses, stride=3).era
+    # By hand: prefixes of 4, 7, 10 generic points in 6-d span 3, 6, 6 directions; v = (6 - 3, 6 - 4.5).
+    assert (row["global_trad_erv"], row["global_trad_era"]) == (2.25, -1.5)
 
 
 def test_a_batch_too_small_gets_nan_not_zero():
