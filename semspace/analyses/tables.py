@@ -27,8 +27,9 @@ def check_table_path(path) -> Path:
     return check_output_path(path, TABLE_SUFFIXES, "a table")
 
 
-def write_table(frame: pd.DataFrame, path) -> Path:
-    """Write `frame` as CSV, JSON (a list of records, NaN as null) or Markdown, by `path`'s suffix."""
+def write_table(frame: pd.DataFrame, path, *, significant: int = 6) -> Path:
+    """Write `frame` as CSV, JSON (a list of records, NaN as null) or Markdown (numbers to `significant` digits;
+    CSV and JSON keep them whole), by `path`'s suffix."""
     path = check_table_path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -36,22 +37,23 @@ def write_table(frame: pd.DataFrame, path) -> Path:
     elif suffix == ".json":
         frame.to_json(path, orient="records", indent=2)
     else:
-        path.write_text(markdown(frame), encoding="utf-8")
+        path.write_text(markdown(frame, significant=significant), encoding="utf-8")
     return path
 
 
-def markdown(frame: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table; numbers to six significant digits, missing values empty."""
+def markdown(frame: pd.DataFrame, *, significant: int = 6) -> str:
+    """A GitHub-flavoured Markdown table; numbers to `significant` digits, missing values empty."""
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(_cell(value) for value in row) + " |" for row in frame.itertuples(index=False)]
+    body = ["| " + " | ".join(_cell(value, significant) for value in row) + " |"
+            for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *body]) + "\n"
 
 
-def _cell(value) -> str:
+def _cell(value, significant: int) -> str:
     """One Markdown cell."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value:.{significant}g}"
     return str(value).replace("|", "\\|")

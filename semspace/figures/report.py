@@ -12,6 +12,7 @@ from semspace import __version__
 from semspace.analyses.tables import markdown
 from semspace.figures.outputs import FigureSet, MadeFigure
 from semspace.figures.paper import FIG1, SOURCE, published_averages
+from semspace.figures.tables import PERCENT_DIGITS
 from semspace.store import read_run
 
 REPORT = "report.md"
@@ -109,7 +110,7 @@ def _table(made, folder: Path) -> str:
     """One table in Markdown, with links to its files and its notes."""
     links = ", ".join(f"[{path.suffix[1:].upper()}]({_link(path, folder)})" for path in made.files)
     notes = "".join(f"\n- {note}" for note in made.notes)
-    return f"## {made.title}\n\n{markdown(made.frame)}\nFiles: {links}\n{notes}\n"
+    return f"## {made.title}\n\n{markdown(made.frame, significant=PERCENT_DIGITS)}\nFiles: {links}\n{notes}\n"
 
 
 def _skipped(figure_set: FigureSet) -> str:
@@ -129,7 +130,8 @@ def _paper(figure_set: FigureSet) -> str:
              " (DeepSeek-R1-Distill-Qwen-7B responses).",
              f"- Fig. 1(b): ER vs ERV, r = {FIG1['fig1b'].r:.2f}, R² = {FIG1['fig1b'].r2:.2f}.\n",
              "Published averages (pass@1 over 15 benchmarks at temperature 0.6; pass@k over MATH500@16, "
-             "AMC23@128, AMC24@128, AIME24@256, AIME25@256):\n", markdown(published_averages())]
+             "AMC23@128, AMC24@128, AIME24@256, AIME25@256):\n",
+             markdown(published_averages(), significant=PERCENT_DIGITS)]
     if not any(made.name.startswith("paper_") for made in figure_set.tables):
         lines.append("The full published tables, and ours beside them, are added by `semspace figures --paper` "
                      "(`make_figures(..., paper=True)`).\n")

@@ -13,7 +13,7 @@ from semspace.figures import (
     pass_at_k_table,
     read_inputs,
 )
-from semspace.figures.tables import MEAN
+from semspace.figures.tables import MEAN, write_table_files
 from tests.figures.synthetic import write_eval
 
 
@@ -75,3 +75,11 @@ def test_no_matching_benchmark_is_said_not_guessed(tmp_path):
                                                 r"pass@1 table"):
         compare_pass_at_1(only)
     assert pass_at_1_table(only)["minerva_math"].tolist() == [5.0]
+
+
+def test_markdown_rounds_percentages_and_csv_keeps_every_digit(tmp_path):
+    frame = pass_at_1_table(read_inputs([write_eval(tmp_path / "ev", benchmarks={"math500": {1: 35.9375}},
+                                                    k=(1,))]).evals)
+    md, csv = write_table_files(frame, tmp_path / "out", "table")
+    assert "| 35.94 |" in md.read_text() and "35.9375" not in md.read_text()
+    assert "35.9375" in csv.read_text()
