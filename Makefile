@@ -9,7 +9,7 @@ DEMO ?= runs/demo
 EXTRAS ?= dev,train
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup test demo figures bench bench-metrics bench-collect bench-train lint clean
+.PHONY: setup test demo figures train-evidence bench bench-metrics bench-collect bench-train lint clean
 
 setup: $(VENV)/.installed
 
@@ -35,6 +35,28 @@ figures: setup
 		--label $(DEMO)/train-none=GRPO --label $(DEMO)/train-verl=GRPO+VERL --label $(DEMO)/eval-base=base \
 		--label $(DEMO)/eval-none=GRPO --label $(DEMO)/eval-verl=GRPO+VERL \
 		--smooth 2 --format png --out docs/figures
+
+# Does GRPO (with and without VERL) learn on a CPU? Two 40-step runs of the embedded model, evals of the base model
+# and of both final checkpoints, and their figures in docs/evidence (about an hour on 2 cores; refuses to
+# overwrite runs already in $(EVIDENCE)).
+EVIDENCE ?= runs/train-evidence
+EVIDENCE_STEPS ?= 40
+EVIDENCE_PROBLEMS ?= 32
+EVIDENCE_FIGURES ?= docs/evidence
+EVIDENCE_TRAIN := --dataset arithmetic:512:1 --batch-size 4 --num-generations 4 --max-completion-length 64 \
+	--stride 8 --learning-rate 2e-5 --max-steps $(EVIDENCE_STEPS) --save-steps $$(( ($(EVIDENCE_STEPS) + 1) / 2 ))
+EVIDENCE_EVAL := --benchmark arithmetic:$(EVIDENCE_PROBLEMS):1 --n 4 --max-new-tokens 64 --seed 1 --dtype float32
+
+train-evidence: setup
+	set -e; for shape in none verl; do $(BIN)/semspace train --shape $$shape $(EVIDENCE_TRAIN) --out $(EVIDENCE)/train-$$shape; done
+	$(BIN)/semspace eval --model smollm2-135m $(EVIDENCE_EVAL) --out $(EVIDENCE)/eval-base
+	set -e; for shape in none verl; do $(BIN)/semspace eval $(EVIDENCE_EVAL) --out $(EVIDENCE)/eval-$$shape \
+		--model $(EVIDENCE)/train-$$shape/checkpoints/checkpoint-$(EVIDENCE_STEPS); done
+	$(BIN)/semspace figures $(EVIDENCE)/train-none $(EVIDENCE)/train-verl \
+		$(EVIDENCE)/eval-base $(EVIDENCE)/eval-none $(EVIDENCE)/eval-verl \
+		--label $(EVIDENCE)/train-none=GRPO --label $(EVIDENCE)/train-verl=GRPO+VERL --label $(EVIDENCE)/eval-base=base \
+		--label $(EVIDENCE)/eval-none=GRPO --label $(EVIDENCE)/eval-verl=GRPO+VERL \
+		--smooth 5 --format png --out $(EVIDENCE_FIGURES)
 
 bench: bench-metrics bench-collect bench-train
 
