@@ -2,14 +2,21 @@
 against TRL's plain GRPOTrainer (no capture pass, no metrics, no step rows), the cost of measuring at all.
 
 All runs use the embedded model, the same prompts, seeds and settings, in this one process; the first step of
-each (warm-up) is left out. Usage: python benchmarks/bench_train.py [--steps 5] [--max-completion-length 64]
+each (warm-up) is left out. The runs go in the order trl, none, verl, verl, none, trl and each shape's steps
+are pooled, so a drift over the process's life cancels (run once in the order trl, none, verl, each shape
+came out about 10% slower than the one before). The stride is small enough for VERL's indicators to exist at
+this length, so its bonus really changes the updates; as the runs may then sample different completions, the
+time per completion token is printed beside the time per step.
+Usage: python benchmarks/bench_train.py [--steps 5] [--max-completion-length 64] [--stride 8]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 from datasets import Dataset
@@ -18,8 +25,10 @@ from trl import GRPOTrainer
 
 from semspace.data import build_prompt, load_problems
 from semspace.models import load_model
-from semspace.train.config import TrainConfig
+from semspace.train.config import TrainConfig, build_config
 from semspace.train.run import build_trainer, correctness_reward, grpo_config
+
+ORDER = ("trl", "none", "verl", "verl", "none", "trl")
 
 
 class StepTimer(TrainerCallback):
@@ -36,8 +45,11 @@ class StepTimer(TrainerCallback):
 
 
 def bench_config(shape: str, args, folder: Path) -> TrainConfig:
-    return TrainConfig(out=folder / shape, shape=shape, dataset="arithmetic:16", max_steps=args.steps,
-                       max_completion_length=args.max_completion_length, save_steps=10_000, learning_rate=1e-5)
+    """build_config refuses a VERL config whose indicators could never exist (it would time plain GRPO)."""
+    return build_config({}, dict(out=folder / shape, shape="none" if shape == "trl" else shape,
+                                 dataset="arithmetic:16", max_steps=args.steps, stride=args.stride,
+                                 max_completion_length=args.max_completion_length, save_steps=10_000,
+                                 learning_rate=1e-5))
 
 
 def plain_trl_trainer(config: TrainConfig) -> GRPOTrainer:
@@ -49,29 +61,42 @@ def plain_trl_trainer(config: TrainConfig) -> GRPOTrainer:
                        train_dataset=Dataset.from_list(records), processing_class=loaded.tokenizer)
 
 
-def mean_step_seconds(shape: str, args, folder: Path) -> float:
+def step_seconds_and_tokens(shape: str, args, folder: Path) -> tuple[list[float], list[float]]:
+    """Seconds and completion tokens of steps 2.. of one run."""
     config = bench_config(shape, args, folder)
     trainer = plain_trl_trainer(config) if shape == "trl" else build_trainer(config)[0]
     timer = StepTimer()
     trainer.add_callback(timer)
     trainer.train()
-    steady = timer.durations[1:]
-    return sum(steady) / len(steady)
+    lengths = [entry["completions/mean_length"] for entry in trainer.state.log_history
+               if "completions/mean_length" in entry]
+    completions = config.batch_size * config.num_generations
+    return timer.durations[1:], [length * completions for length in lengths[1:]]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--max-completion-length", type=int, default=64)
+    parser.add_argument("--stride", type=int, default=8, help="ERV/ERA stride (ERA needs 3 prefixes of it)")
     args = parser.parse_args()
+    durations, tokens = defaultdict(list), defaultdict(list)
     with tempfile.TemporaryDirectory() as folder:
-        seconds = {shape: mean_step_seconds(shape, args, Path(folder)) for shape in ("trl", "none", "verl")}
-    print(f"\nsmollm2-135m, 2 prompts x 4 generations, max {args.max_completion_length} tokens, "
-          f"mean of steps 2..{args.steps}")
-    print(f"plain TRL GRPOTrainer {seconds['trl']:7.2f} s/step")
-    print(f"--shape none          {seconds['none']:7.2f} s/step   x TRL {seconds['none'] / seconds['trl']:.3f}")
-    print(f"--shape verl          {seconds['verl']:7.2f} s/step   x none {seconds['verl'] / seconds['none']:.3f}"
-          f"   x TRL {seconds['verl'] / seconds['trl']:.3f}")
+        for run, shape in enumerate(ORDER):
+            seconds, counts = step_seconds_and_tokens(shape, args, Path(folder) / str(run))
+            durations[shape] += seconds
+            tokens[shape] += counts
+            gc.collect()
+    step = {shape: sum(durations[shape]) / len(durations[shape]) for shape in durations}
+    token = {shape: sum(durations[shape]) / sum(tokens[shape]) for shape in durations}
+    print(f"\nsmollm2-135m, 2 prompts x 4 generations, max {args.max_completion_length} tokens, stride "
+          f"{args.stride}, mean of steps 2..{args.steps} of 2 runs each")
+    print(f"plain TRL GRPOTrainer {step['trl']:7.2f} s/step {1000 * token['trl']:7.1f} ms/token")
+    for shape, against in (("none", ("trl",)), ("verl", ("none", "trl"))):
+        ratios = "".join(f"   x {'TRL' if other == 'trl' else other} {step[shape] / step[other]:.3f} / "
+                         f"{token[shape] / token[other]:.3f}" for other in against)
+        print(f"--shape {shape:<13} {step[shape]:7.2f} s/step {1000 * token[shape]:7.1f} ms/token{ratios}")
+    print("(ratios: per step / per completion token)")
 
 
 if __name__ == "__main__":

@@ -29,10 +29,10 @@ def figures(
                                                       "and ours beside them where benchmark names match."),
     formats: str = typer.Option("png,pdf", "--format", help="Figure formats: png, pdf or png,pdf."),
 ) -> None:
-    """Fig. 1(a) entropy vs log-prob and 1(b) ER vs ERV (collect runs), 1(c) pass@k (eval folders), Fig. 2
-    response-level and Fig. 3 dataset-level metrics per training step (training runs; Fig. 3's validation
-    points are eval folders of the run's checkpoints), pass@k tables, and report.md. Prints what it could not
-    make and what that needs; exits 2 when it can make no figure."""
+    """Fig. 1(a) entropy vs log-prob and 1(b) ER vs ERV (collect runs, else each eval folder's benchmarks),
+    1(c) pass@k (eval folders), Fig. 2 response-level and Fig. 3 dataset-level metrics per training step
+    (training runs; Fig. 3's validation points are eval folders of the run's checkpoints), pass@k tables, and
+    report.md. Prints what it could not make and what that needs; exits 2 when it can make no figure."""
     made = make_figures(runs, out, smooth=smooth, labels=_labels(label), paper=paper, formats=formats)
     report = write_report(made)
     for figure in made.figures:

@@ -1,5 +1,6 @@
 """Fig. 1(a) and 1(b): per-response scatter of two metrics with the OLS line, Pearson r and R² in each panel
-(one panel per collect run): token-level exploration vs exploitation, then ER vs ERV."""
+(one panel per collect run, or per eval benchmark when no collect run is given): token-level exploration vs
+exploitation, then ER vs ERV."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from semspace.analyses import correlate, scatter_figure
-from semspace.figures.inputs import Inputs, RunInput, as_inputs, response_frame
+from semspace.figures.inputs import Inputs, RunInput, as_inputs, benchmark_runs, response_frame
 from semspace.figures.missing import FigureDataMissing
 from semspace.figures.outputs import MadeFigure
 from semspace.figures.paper import FIG1
@@ -21,7 +22,7 @@ TITLES = {"fig1a": "Fig. 1(a): response entropy vs mean log-prob (token-level ex
           "fig1b": "Fig. 1(b): ER vs ERV (semantic exploration vs exploitation)"}
 STEMS = {"fig1a": "fig1a_entropy_vs_logprob", "fig1b": "fig1b_er_vs_erv"}
 TITLE_WIDTH = 55  # characters of title that fit above one panel
-COLLECT_FIX = "Pass a run of semspace collect (every collect run has these columns)."
+COLLECT_FIX = "Pass a run of semspace collect or an eval folder (their runs have these columns)."
 
 
 def fig1a_entropy_vs_logprob(runs, out, *, labels: Mapping | None = None,
@@ -58,11 +59,16 @@ def response_scatter(name: str, runs, out, *, labels: Mapping | None = None, for
 def _usable_rows(name: str, inputs: Inputs, x: str, y: str) -> tuple[pd.DataFrame, list[str]]:
     """Rows of every per-response run holding both columns with at least one complete pair; notes on the rest."""
     title = TITLES[name].split(":")[0]
-    if not inputs.responses:
+    runs, lacking, notes = inputs.responses, [], []
+    if not runs and inputs.evals:
+        runs, lacking = benchmark_runs(inputs.evals)
+        notes.append(f"{title} draws the eval folders' benchmark runs, as no collect run was given.")
+    if not runs:
+        absent = "".join(f"; {entry}" for entry in lacking)
         raise FigureDataMissing(name, f"{title} needs per-response columns {x} and {y} from a collect run "
-                                      f"(semspace collect); {inputs.describe()}.", COLLECT_FIX)
-    frames, lacking = [], []
-    for run in inputs.responses:
+                                      f"(semspace collect) or an eval; {inputs.describe()}{absent}.", COLLECT_FIX)
+    frames = []
+    for run in runs:
         reason = _lacks(run, x, y)
         if reason:
             lacking.append(f"{run.label} ({reason})")
@@ -75,8 +81,11 @@ def _usable_rows(name: str, inputs: Inputs, x: str, y: str) -> tuple[pd.DataFram
     if not frames:
         raise FigureDataMissing(name, f"{title} needs per-response columns {x} and {y}; "
                                       f"{'; '.join(lacking)}.", COLLECT_FIX)
-    notes = [f"{title} leaves out {entry}." for entry in lacking]
-    return pd.concat(frames, ignore_index=True), notes
+    notes += [f"{title} leaves out {entry}." for entry in lacking]
+    frame = pd.concat(frames, ignore_index=True)
+    order = list(dict.fromkeys(run.label for run in runs))  # panels in the order the runs were given
+    frame["run"] = pd.Categorical(frame["run"], categories=order)
+    return frame, notes
 
 
 def _lacks(run: RunInput, x: str, y: str) -> str:

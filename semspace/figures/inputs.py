@@ -166,6 +166,20 @@ def _by_k(values: dict) -> dict[int, float]:
     return dict(sorted((int(k), math.nan if value is None else float(value)) for k, value in values.items()))
 
 
+def benchmark_runs(evals: Iterable[EvalInput]) -> tuple[tuple[RunInput, ...], list[str]]:
+    """Each benchmark run of the eval folders, labelled 'eval label: benchmark'; notes name those not on disk."""
+    runs, absent = [], []
+    for evaluation in evals:
+        for name, benchmark in evaluation.benchmarks.items():
+            label = f"{evaluation.label}: {name}"
+            if (benchmark.run / MANIFEST).is_file():
+                runs.append(RunInput(path=benchmark.run, label=label, kind=EVAL,
+                                     manifest=read_manifest(benchmark.run)))
+            else:
+                absent.append(f"{label} (no run at {benchmark.run})")
+    return tuple(runs), absent
+
+
 def training_frames(figure: str, title: str, inputs: Inputs) -> list[tuple[RunInput, pd.DataFrame]]:
     """Each training run with its step rows; a figure that needs one and got none raises FigureDataMissing."""
     if not inputs.training:

@@ -113,6 +113,14 @@ def test_nan_rows_are_dropped_and_counted_per_group(frame):
         assert row.coefficient == pytest.approx(stats.pearsonr(members["x"], members["y"]).statistic)
 
 
+def test_groups_are_sorted_unless_the_column_is_categorical():
+    frame = pd.DataFrame({"run": ["b", "c", "a", None], "x": [1.0, 2.0, 3.0, 4.0]})
+    assert list(group_labels(frame, "run").cat.categories) == ["a", "b", "c", "missing"]
+    frame["run"] = pd.Categorical(frame["run"], categories=["c", "unused", "a", "b"])
+    assert list(group_labels(frame, "run")) == ["b", "c", "a", "missing"]
+    assert list(group_labels(frame, "run").cat.categories) == ["c", "a", "b", "missing"]
+
+
 @pytest.mark.parametrize("options,groups", [({"length_bins": 3}, 3), ({}, 4),
                                             ({"length_edges": [100, 300]}, 3)])
 def test_length_strata_partition_the_rows(frame, options, groups):

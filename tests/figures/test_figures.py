@@ -3,6 +3,7 @@
 import json
 import math
 import re
+import shutil
 
 import numpy as np
 import pytest
@@ -22,7 +23,7 @@ from semspace.figures import (
     read_inputs,
 )
 from semspace.store import read_run
-from tests.figures.synthetic import write_collect_run, write_train_run
+from tests.figures.synthetic import write_collect_run, write_eval, write_train_run
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -192,3 +193,22 @@ def test_fig3_without_any_data_is_missing_not_empty(tmp_path, world, captured):
         fig3_dataset_metrics([world["ev_base"]], tmp_path / "out")
     assert not captured
 
+
+def test_fig1_without_collect_runs_draws_each_eval_benchmark(tmp_path, world, captured):
+    """Eval folders' benchmark runs stand in for collect runs; a benchmark whose run is gone is named."""
+    gone = write_eval(tmp_path / "gone", benchmarks={"aime24": {1: 10.0, 2: 15.0, 4: 20.0}})
+    shutil.rmtree(gone / "aime24")
+    made = fig1b_er_vs_erv([world["ev_base"], gone, world["ev_4"], world["train"]], tmp_path / "out",
+                           labels={world["ev_base"]: "zeta", world["ev_4"]: "alpha"})
+    panels = [("zeta", "ev_base", "aime24"), ("zeta", "ev_base", "math500"), ("alpha", "ev_4", "aime24"),
+              ("alpha", "ev_4", "math500")]
+    axes = [ax for ax in captured[0].axes if ax.get_visible()]
+    assert [ax.get_title() for ax in axes] == [f"run = {label}: {bench}" for label, _, bench in panels]
+    for label, folder, bench in panels:
+        frame = read_run(world[folder] / bench, columns=["er", "erv"])
+        r = np.corrcoef(frame["er"], frame["erv"])[0, 1]
+        assert made.stats[f"{label}: {bench}"]["r"] == pytest.approx(r, abs=1e-12)
+    assert made.notes == ("Fig. 1(b) draws the eval folders' benchmark runs, as no collect run was given.",
+                          f"Fig. 1(b) leaves out gone: aime24 (no run at {gone / 'aime24'}).")
+    with pytest.raises(FigureDataMissing, match=r"got 1 eval folder only; gone: aime24 \(no run at "):
+        fig1a_entropy_vs_logprob([gone], tmp_path / "out")
