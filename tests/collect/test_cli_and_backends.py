@@ -14,7 +14,6 @@ from semspace.collect import SamplingSettings, VLLMSampler
 from semspace.errors import ModelNotAvailableError
 from semspace.store import read_run
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 TINY = ["--model", "tiny-random", "--n", "2", "--max-new-tokens", "8"]
 
 
@@ -52,7 +51,7 @@ def test_inspect_summarises_the_run(tiny_run):
 
 @pytest.mark.parametrize("args,needle", [
     (["--dataset", "missing.jsonl"], "not found"),
-    (["--dataset", str(SHARED / "gsm8k.jsonl"), "--question-field", "nope"], "nope"),
+    (["--dataset", "{problems}", "--question-field", "nope"], "nope"),
     (["--model", "Qwen2.5-Math-7B"], "hf download"),
     (["--model", "no-such-model"], "Unknown model"),
     (["--align", "sideways"], "--align"),
@@ -61,6 +60,9 @@ def test_inspect_summarises_the_run(tiny_run):
     (["--temperature", "0", "--n", "2"], "temperature 0"),
 ])
 def test_bad_input_gives_exit_2_and_one_line(tmp_path, args, needle):
+    problems = tmp_path / "problems.jsonl"
+    problems.write_text(json.dumps({"question": "1 + 1 = ?", "answer": "2"}) + "\n")
+    args = [arg.format(problems=problems) for arg in args]
     out = tmp_path / "run"
     result = run_cli("collect", "--out", str(out), "--dataset", "arithmetic:1", *TINY, *args)
     assert result.returncode == 2
