@@ -75,9 +75,11 @@ def _number(value: float) -> str:
 
 def _by_value(values: pd.Series) -> pd.Series:
     """Group by a column's values as text labels, in sorted order (a categorical column's in its own order)."""
-    present = sorted(values.dropna().unique().tolist())
+    present = values.dropna().unique().tolist()
     if isinstance(values.dtype, pd.CategoricalDtype):
         present = [value for value in values.cat.categories if value in present]
+    else:
+        present = sorted(present)
     names = [str(value) for value in present]
     labels = values.map(dict(zip(present, names)))
     return _with_missing(pd.Series(pd.Categorical(labels, categories=list(dict.fromkeys(names))),
