@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from semspace.cli.app import app
 from semspace.collect import CollectConfig, SamplingSettings, run_collect
 from semspace.models import DEFAULT_MODEL
+from semspace.models.dtypes import AUTO_HELP
 
 console = Console(stderr=True)
 
@@ -48,7 +49,8 @@ def collect(
     backend: str = typer.Option("hf", help="'hf' (transformers generate, any device) or 'vllm' (GPU extra)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out."),
     device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),
-    dtype: str = typer.Option("auto", help="Model dtype: auto (the checkpoint's), float32, bfloat16, float16."),
+    dtype: str = typer.Option("auto", help=f"Model dtype: auto, float32, bfloat16 or float16; {AUTO_HELP}. The "
+                                           "dtype used is printed at start and kept in the manifest."),
     shard_prompts: int = typer.Option(16, help="Prompts per Parquet shard: the most work a crash can lose."),
 ) -> None:
     """Sample responses, capture their last-layer hidden states, and store every metric as Parquet shards."""
@@ -80,4 +82,4 @@ def run_with_progress(config: CollectConfig) -> Path:
             if not live:
                 console.print(f"collect: {progress.prompts_done}/{progress.prompts_total} prompts, {detail}")
 
-        return run_collect(config, on_batch=update)
+        return run_collect(config, on_batch=update, on_load=lambda loaded: console.print(loaded.describe()))

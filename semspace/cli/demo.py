@@ -35,6 +35,9 @@ TRAINING = dict(num_generations=4, batch_size=2, max_completion_length=48, strid
 # Checkpoints hold float32 weights; the base model and they are evaluated alike (bf16 would round a few small
 # updates away and make the comparison one of dtypes).
 EVAL_DTYPE, EVAL_SAMPLES = "float32", 4
+# Prompts per generate call: on a 2-core CPU, 8 prompts x 8 samples sample about 12% more tokens a second than 4 x 8;
+# an eval's 16 problems x 4 samples go in one call.
+COLLECT_BATCH, EVAL_BATCH = 8, 16
 CAN_AND_CANNOT = """\
 **Can.** Every number here is computed exactly as on a 7B model: the same teacher-forced pass, the same ER, ERV and
 ERA (exact to 1e-6 against a float64 SVD), the same GRPO trainer with the same VERL shaper, the same pass@k
@@ -66,7 +69,7 @@ def can_and_cannot(model: str, steps: int, problems: int) -> str:
 @app.command("demo")
 def demo(
     out: Path = typer.Option(Path("runs/demo"), help="Demo folder; a demo already there is continued."),
-    prompts: int = typer.Option(24, help="Built-in arithmetic problems to collect."),
+    prompts: int = typer.Option(16, help="Built-in arithmetic problems to collect."),
     n: int = typer.Option(8, help="Responses per problem in the collect run."),
     max_new_tokens: int = typer.Option(128, help="Longest collected response, in tokens."),
     train_steps: int = typer.Option(6, help="GRPO steps of each training run (--shape none and --shape verl)."),
@@ -76,7 +79,8 @@ def demo(
     """Run the whole chain on the embedded model: collect, correlate, train (GRPO with and without VERL), eval,
     figures, and a report (OUT/report.md).
 
-    Fixed settings: collect at stride 1 and temperature 1.0; training on level-1 sums, 2 problems x 4 completions
+    Fixed settings: collect at stride 1 and temperature 1.0, 8 problems a generate call, --dtype auto (float32
+    on CPUs without native bf16); training on level-1 sums, 2 problems x 4 completions
     a step, 48 tokens, stride 8, learning rate 2e-5, a checkpoint halfway and at the end; evals on
     level-1 sums (a fresh draw, seed 1) at temperature 0.6, top-p 0.95, float32; figures smoothed over 2 steps.
     """
@@ -120,7 +124,7 @@ class Stages:
 def stage_collect(stages: Stages, run: Path, model: str, prompts: int, n: int, max_new_tokens: int) -> Path:
     """Stages 1-2: sample and measure responses (stride 1, as the paper's analysis), then the paper's two pairs."""
     stages.announce(1, f"collect: {prompts} problems x {n} samples, ER/ERV/ERA and token baselines per response")
-    config = CollectConfig(out=run, model=model, dataset=f"arithmetic:{prompts}",
+    config = CollectConfig(out=run, model=model, dataset=f"arithmetic:{prompts}", batch_size=COLLECT_BATCH,
                            sampling=SamplingSettings(n=n, max_new_tokens=max_new_tokens),
                            resume=(run / MANIFEST).is_file())
     collect_with_progress(config)
@@ -155,7 +159,7 @@ def stage_train(stages: Stages, run: Path, model: str, shape: str, steps: int) -
                              f"Delete {run} and run the demo again; the other stages are kept.")
     config = TrainConfig(out=run, model=model, dataset=TRAIN_SET, shape=shape, max_steps=steps,
                          save_steps=max(1, steps // 2), resume=status is not None, **TRAINING)
-    return run_training(config)
+    return run_training(config, on_load=lambda loaded: console.print(loaded.describe()))
 
 
 def stage_eval(stages: Stages, folder: Path, model: str, problems: int) -> Path:
@@ -167,6 +171,7 @@ def stage_eval(stages: Stages, folder: Path, model: str, problems: int) -> Path:
         return folder
     config = EvalConfig(out=folder, model=model, benchmarks=(EVAL_SET.format(problems=problems),), n=EVAL_SAMPLES,
                         max_new_tokens=TRAINING["max_completion_length"], seed=EVAL_SEED, dtype=EVAL_DTYPE,
+                        batch_size=EVAL_BATCH,
                         resume=folder.is_dir() and any(folder.iterdir()))
     eval_with_progress(config)
     return folder

@@ -18,6 +18,7 @@ from semspace.evaluate import RESULTS, EvalConfig, level_table, passk_table, run
 from semspace.evaluate.benchmarks import ARITHMETIC, DATA_DIR_VARIABLE
 from semspace.evaluate.config import EVAL_TEMPERATURE, EVAL_TOP_P, TRAINING_RESPONSE_LENGTH
 from semspace.models import DEFAULT_MODEL
+from semspace.models.dtypes import AUTO_HELP
 
 WIDE = 160
 console = Console(stderr=True)
@@ -61,7 +62,9 @@ def eval_command(
     window: int = typer.Option(512, help="ERV/ERA use the last W tokens; 0 = whole response (collect's default)."),
     backend: str = typer.Option("hf", help="'hf' (transformers generate, any device) or 'vllm' (GPU extra)."),
     device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),
-    dtype: str = typer.Option("auto", help="Model dtype: auto (the checkpoint's), float32, bfloat16, float16."),
+    dtype: str = typer.Option("auto", help=f"Model dtype: auto, float32, bfloat16 or float16; {AUTO_HELP}. The "
+                                           "dtype used is printed at start and kept in results.json; every "
+                                           "benchmark of one eval uses the same."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted eval in --out: finished "
                                                         "benchmarks are kept, an unfinished one continues."),
 ) -> None:
@@ -123,7 +126,7 @@ def run_with_progress(config: EvalConfig) -> dict:
             if not live:
                 console.print(f"eval {name}: {progress.prompts_done}/{progress.prompts_total} problems, {detail}")
 
-        return run_eval(config, on_batch=update)
+        return run_eval(config, on_batch=update, on_load=lambda loaded: console.print(loaded.describe()))
 
 
 def _rich_table(title: str, frame: pd.DataFrame) -> Table:

@@ -41,6 +41,8 @@ def figures(
             typer.echo(f"  note: {note}")
     for table in made.tables:
         typer.echo(f"made table {table.title}: {', '.join(map(str, table.files))}")
+        for note in table.notes:
+            typer.echo(f"  note: {note}")
     for item in made.skipped:
         typer.echo(f"could not make {item.title.split(':')[0]}: {item.reason}"
                    + (f" Fix: {item.fix}" if item.fix else ""))

@@ -100,15 +100,18 @@ def load_config_problems(config: CollectConfig):
 
 
 def run_collect(config: CollectConfig, on_batch: Callable[[Progress], None] | None = None,
-                engine: Engine | None = None) -> Path:
+                engine: Engine | None = None, on_load: Callable[[LoadedModel], None] | None = None) -> Path:
     """Run (or resume) a collection; returns the run folder. Each process of `accelerate launch` takes a slice.
 
     `engine` reuses a model opened by open_engine with the same model, device, dtype and backend (eval runs
-    several benchmarks on one model); without it the model is loaded here.
+    several benchmarks on one model); without it the model is loaded here, and `on_load` hears of it.
     """
     config.check()
     problems = load_config_problems(config)
-    engine = engine or open_engine(config)
+    if engine is None:
+        engine = open_engine(config)
+        if on_load:
+            on_load(engine.loaded)
     state, loaded, sampler = engine.state, engine.loaded, engine.sampler
     check_layers(list(config.layers), loaded.model.config.num_hidden_layers)
     writer = _open_writer(config, _manifest(config, loaded, problems), state)

@@ -12,17 +12,19 @@ from semspace.evaluate.benchmarks import Benchmark, resolve_benchmarks
 from semspace.evaluate.config import EvalConfig
 from semspace.evaluate.results import build_results
 from semspace.evaluate.scores import score_run
-from semspace.models import resolve_model
+from semspace.models import LoadedModel, resolve_model
 from semspace.store import read_manifest
 from semspace.store.manifest import MANIFEST, RESULTS, as_json, write_json_atomic
 
 OnBatch = Callable[[str, Progress], None]
 
 
-def run_eval(config: EvalConfig, on_batch: OnBatch | None = None) -> dict:
+def run_eval(config: EvalConfig, on_batch: OnBatch | None = None,
+             on_load: Callable[[LoadedModel], None] | None = None) -> dict:
     """Sample, grade and score every benchmark into config.out; returns what it writes to OUT/results.json.
 
     `on_batch(name, progress)` follows each benchmark's collect run; a finished one reports once, all done.
+    `on_load(loaded)` hears of the model once it is loaded (not at all when every benchmark was done before).
     """
     config.check()
     benchmarks = resolve_benchmarks(config.benchmarks, config.benchmark_dir())
@@ -40,7 +42,10 @@ def run_eval(config: EvalConfig, on_batch: OnBatch | None = None) -> dict:
             report(Progress(prompts, prompts, 0, 0))
             continue
         run = replace(run, resume=status == "running")
-        engine = engine or open_engine(run)
+        if engine is None:
+            engine = open_engine(run)
+            if on_load:
+                on_load(engine.loaded)
         run_collect(run, on_batch=report, engine=engine)
     return _write_results(config, benchmarks)
 

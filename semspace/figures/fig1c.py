@@ -9,7 +9,7 @@ from pathlib import Path
 
 from matplotlib.ticker import FixedLocator, NullLocator
 
-from semspace.figures.inputs import as_inputs
+from semspace.figures.inputs import as_inputs, dtype_notes
 from semspace.figures.missing import FigureDataMissing
 from semspace.figures.outputs import MadeFigure
 from semspace.figures.style import (
@@ -53,7 +53,7 @@ def fig1c_pass_at_k(runs, out, *, labels: Mapping | None = None, formats=FORMATS
         figure.suptitle(TITLE)
         files = save(figure, Path(out), STEM, formats)
     notes = [f"{result.label} has no {benchmark}." for benchmark in names for result in inputs.evals
-             if benchmark not in result.benchmarks]
+             if benchmark not in result.benchmarks] + list(dtype_notes(inputs.evals))
     return MadeFigure(name=NAME, title=TITLE, files=files, notes=tuple(notes))
 
 

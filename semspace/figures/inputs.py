@@ -65,6 +65,7 @@ class EvalInput:
     label: str
     model_name: str
     model_source: str
+    model_dtype: str
     checkpoint_step: int | None
     k: tuple[int, ...]
     benchmarks: dict[str, BenchmarkResult]
@@ -146,6 +147,7 @@ def read_eval(path: Path, label: str) -> EvalInput:
         step = data.get("checkpoint_step")
         return EvalInput(path=path, label=label, model_name=str(data["model"].get("name") or ""),
                          model_source=str(data["model"].get("source") or ""),
+                         model_dtype=str(data["model"].get("dtype") or "unknown"),
                          checkpoint_step=None if step is None else int(step),
                          k=tuple(int(k) for k in data.get("k", ())), benchmarks=benchmarks,
                          average=_by_k((data.get("average") or {}).get("pass_at_k") or {}))
@@ -164,6 +166,16 @@ def _benchmark(path: Path, name: str, entry: dict) -> BenchmarkResult:
 def _by_k(values: dict) -> dict[int, float]:
     """pass@k keyed by integer k (JSON keys are strings), in increasing k; null values read as NaN."""
     return dict(sorted((int(k), math.nan if value is None else float(value)) for k, value in values.items()))
+
+
+def dtype_notes(evals: Iterable[EvalInput]) -> tuple[str, ...]:
+    """A note when the evals compared ran their models in different dtypes (their gaps then include the dtype's)."""
+    evals = list(evals)
+    if len({evaluation.model_dtype for evaluation in evals}) < 2:
+        return ()
+    listed = "; ".join(f"{evaluation.label}: {evaluation.model_dtype}" for evaluation in evals)
+    return (f"The evals ran their models in different dtypes ({listed}), so their differences include the "
+            "dtype's; evaluate with the same --dtype to compare models alone.",)
 
 
 def benchmark_runs(evals: Iterable[EvalInput]) -> tuple[tuple[RunInput, ...], list[str]]:

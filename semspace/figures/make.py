@@ -17,7 +17,7 @@ from semspace.figures.fig2 import TITLE as FIG2_TITLE
 from semspace.figures.fig2 import fig2_response_metrics
 from semspace.figures.fig3 import TITLE as FIG3_TITLE
 from semspace.figures.fig3 import fig3_dataset_metrics
-from semspace.figures.inputs import Inputs, as_inputs
+from semspace.figures.inputs import Inputs, as_inputs, dtype_notes
 from semspace.figures.missing import FigureDataMissing
 from semspace.figures.outputs import FigureSet, MadeFigure, MadeTable, Skipped
 from semspace.figures.paper import published_table
@@ -95,15 +95,16 @@ def _figure_makers(inputs: Inputs, out: Path, smooth: int,
 def _table_makers(inputs: Inputs, paper: bool) -> list[tuple[str, str, Callable[[], pd.DataFrame], tuple]]:
     """(name, title, build, notes) of every table: ours, and with `paper` the paper's and the comparisons."""
     evals = inputs.evals
-    makers = [("table_pass_at_1", "pass@1 (%) by benchmark", lambda: pass_at_1_table(evals), ()),
-              ("table_pass_at_k", "pass@k (%) by benchmark and k", lambda: pass_at_k_table(evals), ())]
+    dtypes = dtype_notes(evals)
+    makers = [("table_pass_at_1", "pass@1 (%) by benchmark", lambda: pass_at_1_table(evals), dtypes),
+              ("table_pass_at_k", "pass@k (%) by benchmark and k", lambda: pass_at_k_table(evals), dtypes)]
     if paper:
         makers += [
             ("paper_pass_at_1", "The paper's published pass@1 (%)", lambda: published_table("pass1"), ()),
             ("paper_pass_at_k", "The paper's published pass@k (%)", lambda: published_table("passk"), ()),
             ("compare_pass_at_1", "pass@1 (%): ours beside the paper's", lambda: compare_pass_at_1(evals),
-             (COMPARISON_NOTE,)),
+             (COMPARISON_NOTE, *dtypes)),
             ("compare_pass_at_k", "pass@k (%): ours (at our largest k) beside the paper's",
-             lambda: compare_pass_at_k(evals), (COMPARISON_NOTE,)),
+             lambda: compare_pass_at_k(evals), (COMPARISON_NOTE, *dtypes)),
         ]
     return makers

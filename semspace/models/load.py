@@ -6,7 +6,7 @@ import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from semspace.errors import InvalidInputError
-from semspace.models.dtypes import cast_parameters, parse_dtype
+from semspace.models.dtypes import cast_parameters, choose_dtype, parse_dtype
 from semspace.models.embedded import load_smollm2
 from semspace.models.folder import load_folder
 from semspace.models.hub import load_hub
@@ -35,15 +35,17 @@ def _finish(
     dtype: torch.dtype | str,
     device: torch.device,
 ) -> LoadedModel:
-    """Cast, move, switch to eval, and give the tokenizer a pad token (batched generation needs one)."""
-    if dtype != "auto":
-        model = cast_parameters(model, dtype)
+    """Cast (for "auto", to what this device runs natively), move, switch to eval, and give the tokenizer a pad
+    token (batched generation needs one)."""
+    choice = choose_dtype(dtype, model.dtype, device)
+    if model.dtype != choice.dtype:
+        model = cast_parameters(model, choice.dtype)
     model = model.to(device).eval()
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     if model.generation_config.pad_token_id is None:
         model.generation_config.pad_token_id = tokenizer.pad_token_id
-    return LoadedModel(model, tokenizer, spec, str(model.dtype).removeprefix("torch."))
+    return LoadedModel(model, tokenizer, spec, choice.name, choice.reason)
 
 
 def load_model(name: str, *, device: str = "cpu", dtype: str = "auto") -> LoadedModel:

@@ -27,6 +27,12 @@ class LoadedModel:
     tokenizer: PreTrainedTokenizerBase
     spec: ModelSpec
     dtype: str
+    dtype_reason: str = ""
+
+    def describe(self) -> str:
+        """One line for the start of a run: which model, on which device, in which dtype and why."""
+        why = f" ({self.dtype_reason})" if self.dtype_reason else ""
+        return f"model {self.spec.name} on {self.model.device}, {self.dtype}{why}"
 
 
 @dataclass(frozen=True)

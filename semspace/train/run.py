@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -11,7 +12,7 @@ from trl import GRPOConfig
 
 from semspace.data import build_prompt, grade, load_problems
 from semspace.errors import InvalidInputError
-from semspace.models import load_model
+from semspace.models import LoadedModel, load_model
 from semspace.shaping import make_shaper
 from semspace.store import RunWriter
 from semspace.train.config import TrainConfig
@@ -50,10 +51,13 @@ def give_reference_a_folder(loaded, out: Path) -> None:
     loaded.model.config._name_or_path = str(folder)
 
 
-def build_trainer(config: TrainConfig) -> tuple[ShapedGRPOTrainer, RunWriter | None]:
+def build_trainer(config: TrainConfig, on_load: Callable[[LoadedModel], None] | None = None
+                  ) -> tuple[ShapedGRPOTrainer, RunWriter | None]:
     """The trainer and (on the main process) the writer of the run's step rows."""
     shaper = make_shaper(config.shape, **config.shaper_options())
-    loaded = load_model(config.model, dtype=config.dtype)
+    loaded = load_model(config.model, dtype=config.dtype, device=str(PartialState().device))
+    if on_load:
+        on_load(loaded)
     problems = load_problems(config.dataset, seed=config.seed)
     records = [{"prompt": build_prompt(loaded.tokenizer, p.problem, template=config.template), "answer": p.answer,
                 "prompt_id": p.prompt_id} for p in problems.problems]
@@ -70,9 +74,9 @@ def build_trainer(config: TrainConfig) -> tuple[ShapedGRPOTrainer, RunWriter | N
     return trainer, writer
 
 
-def run_training(config: TrainConfig) -> Path:
+def run_training(config: TrainConfig, on_load: Callable[[LoadedModel], None] | None = None) -> Path:
     """Train, writing checkpoints (with the shaper state) and one row per step to the run in config.out."""
-    trainer, writer = build_trainer(config)
+    trainer, writer = build_trainer(config, on_load)
     if config.resume and not list((config.out / CHECKPOINTS).glob("checkpoint-*")):
         raise InvalidInputError(f"{config.out} holds no checkpoint to resume from.",
                                 "Drop --resume to start again, or lower --save-steps next time.")

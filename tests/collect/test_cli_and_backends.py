@@ -28,7 +28,9 @@ def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli") / "run"
     result = run_cli("collect", "--out", str(out), "--dataset", "arithmetic:3", *TINY, "--save-hidden")
     assert result.returncode == 0, result.stderr
-    assert f"semspace inspect {out}" in " ".join(result.stderr.split())
+    said = " ".join(result.stderr.split())
+    assert f"semspace inspect {out}" in said
+    assert "model tiny-random on cpu, float32 (auto:" in said, "the dtype used is printed at start"
     return out
 
 

@@ -67,7 +67,7 @@ def write_train_run(out: Path, *, steps: int = 12, model: str = "toy-base", seed
 
 
 def write_eval(out: Path, *, name: str = "toy-base", source: str = "/models/toy-base", step: int | None = None,
-               benchmarks: dict | None = None, k=(1, 2, 4)) -> Path:
+               benchmarks: dict | None = None, k=(1, 2, 4), dtype: str = "float32") -> Path:
     """An eval folder as semspace eval writes it: results.json and one response run per benchmark."""
     benchmarks = benchmarks or {"aime24": {1: 10.0, 2: 15.0, 4: 20.0}, "math500": {1: 40.0, 2: 50.0, 4: 60.0}}
     entries = {}
@@ -78,7 +78,7 @@ def write_eval(out: Path, *, name: str = "toy-base", source: str = "/models/toy-
                           "by_level": {"1": {"problems": 3, "pass_at_k": {"1": values.get(1)}}}}
     average = {str(key): float(np.mean([values[key] for values in benchmarks.values()])) for key in k
                if all(key in values for values in benchmarks.values())}
-    results = {"semspace_version": "0.1.0", "kind": "eval", "model": {"name": name, "source": source},
+    results = {"semspace_version": "0.1.0", "kind": "eval", "model": {"name": name, "source": source, "dtype": dtype},
                "checkpoint_step": step,
                "sampling": {"n": max(k), "temperature": 0.6, "top_p": 0.95, "max_new_tokens": 1536, "seed": 0},
                "k": list(k), "unit": "percent", "benchmarks": entries,

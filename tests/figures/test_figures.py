@@ -20,6 +20,7 @@ from semspace.figures import (
     fig1c_pass_at_k,
     fig2_response_metrics,
     fig3_dataset_metrics,
+    make_figures,
     read_inputs,
 )
 from semspace.store import read_run
@@ -108,6 +109,17 @@ def test_fig1c_curves_are_the_results_json_numbers(tmp_path, world, captured):
             assert list(line.get_ydata()) == list(entry["pass_at_k"].values())
     assert panels["aime24"].get_xscale() == "log" and panels["aime24"].get_ylabel() == "pass@k (%)"
     assert "ev-12 has no math500." in made.notes
+
+
+def test_evals_in_different_dtypes_are_compared_with_a_note(tmp_path, world, captured):
+    bf16 = write_eval(tmp_path / "ev-bf16", dtype="bfloat16")
+    assert not [note for note in fig1c_pass_at_k([world["ev_base"], world["ev_4"]], tmp_path).notes
+                if "dtype" in note]
+    made = make_figures([world["ev_base"], bf16], tmp_path / "figures", labels={bf16: "base-bf16"})
+    expected = "ev-base: float32; base-bf16: bfloat16"
+    fig1c = next(figure for figure in made.figures if figure.name == "fig1c")
+    assert any(expected in note for note in fig1c.notes)
+    assert all(any(expected in note for note in table.notes) for table in made.tables)
 
 
 def test_fig1c_needs_eval_folders(tmp_path, world):
