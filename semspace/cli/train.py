@@ -47,9 +47,11 @@ def train(
                                                  "responses a step, else NaN. " + DEFAULT.format("20")),
     num_generations: int = typer.Option(None, help="Completions per prompt (GRPO group). " + DEFAULT.format("4")),
     batch_size: int = typer.Option(None, help="Prompts per device per step. " + DEFAULT.format("2")),
-    learning_rate: float = typer.Option(None, help=DEFAULT.format("1e-6")),
+    learning_rate: float = typer.Option(None, help="Adam learning rate, constant (the paper's). "
+                                                    + DEFAULT.format("5e-7")),
     max_steps: int = typer.Option(None, help="Optimizer steps. " + DEFAULT.format("100")),
-    max_completion_length: int = typer.Option(None, help="Longest completion, in tokens. " + DEFAULT.format("512")),
+    max_completion_length: int = typer.Option(None, help="Longest completion, in tokens (the paper's response "
+                                                         "length). " + DEFAULT.format("1536")),
     temperature: float = typer.Option(None, help="Sampling temperature. " + DEFAULT.format("1.0")),
     beta: float = typer.Option(None, help="KL coefficient (0 = no reference model). " + DEFAULT.format("0.001")),
     save_steps: int = typer.Option(None, help="Checkpoint (and step-row shard) every N steps. "
@@ -60,8 +62,8 @@ def train(
     vllm_mode: str = typer.Option(None, help="With --use-vllm: 'colocate' (vLLM inside each training process) or "
                                              "'server' (a `trl vllm-serve` process on other GPUs). "
                                              + DEFAULT.format("colocate")),
-    report_to: str = typer.Option(None, help="TRL's own logging: none, tensorboard, wandb, all (comma-separated "
-                                             "for several). " + DEFAULT.format("none")),
+    report_to: str = typer.Option(None, help="TRL's logging, semspace/* metrics included: none, tensorboard, wandb, "
+                                             "trackio, all (comma-separated for several). " + DEFAULT.format("none")),
     resume: bool = typer.Option(None, "--resume/--no-resume", help="Continue the run in --out from its last "
                                                                    "checkpoint."),
 ) -> None:

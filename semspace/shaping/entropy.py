@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from semspace.errors import InvalidInputError
-from semspace.shaping.placement import checked_mask, response_advantages
+from semspace.shaping.placement import LazyStats, checked_mask, compute_dtype, response_advantages
 from semspace.shaping.stateless import StatelessShaper
 
 
@@ -20,18 +20,30 @@ class EntropyShaper(StatelessShaper):
         if not kappa > 0.0:
             raise InvalidInputError(f"kappa must be positive, got {kappa}.", "Use e.g. 2.0 (bonus ≤ |A0|/2).")
         self.alpha, self.kappa = alpha, kappa
-        self.last_stats: dict[str, float] = {}
+        self._last = LazyStats(dict)
 
     def __call__(self, advantages: torch.Tensor, *, token_entropy: torch.Tensor,
                  completion_mask: torch.Tensor) -> torch.Tensor:
-        """(B,) advantages and (B, T) token entropies in, (B, T) shaped advantages out."""
-        a0 = response_advantages(advantages)[:, None]
+        """(B,) advantages and (B, T) token entropies from any device in, (B, T) shaped advantages out, on the
+        advantages' device and in their dtype."""
+        advantages = response_advantages(advantages)
+        dtype = compute_dtype(advantages.device)
+        a0 = advantages.to(dtype)[:, None]
         valid = checked_mask(completion_mask, a0.shape[0]).to(a0.device)
-        entropy = token_entropy.detach().to(dtype=a0.dtype, device=a0.device)
+        entropy = token_entropy.detach().to(dtype=dtype, device=a0.device)
         if entropy.shape != valid.shape:
             raise InvalidInputError(f"token_entropy has shape {tuple(entropy.shape)}, mask {tuple(valid.shape)}.",
                                     "Pass one entropy per completion token.")
         psi = torch.where(valid, torch.minimum(self.alpha * entropy, a0.abs() / self.kappa), torch.zeros_like(entropy))
-        tokens = max(int(valid.sum()), 1)
-        self.last_stats = {"bonus_fraction": float((psi > 0).sum()) / tokens, "mean_bonus": float(psi.sum()) / tokens}
-        return a0 + psi
+        self._last = LazyStats(lambda: _stats(psi, valid))
+        return (a0 + psi).to(advantages.dtype)
+
+    @property
+    def last_stats(self) -> dict[str, float]:
+        """Share of valid tokens given a bonus and mean bonus per valid token, of the last call."""
+        return self._last.read()
+
+
+def _stats(psi: torch.Tensor, valid: torch.Tensor) -> dict[str, float]:
+    tokens = max(int(valid.sum()), 1)
+    return {"bonus_fraction": float((psi > 0).sum()) / tokens, "mean_bonus": float(psi.sum()) / tokens}

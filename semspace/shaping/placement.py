@@ -1,6 +1,9 @@
-"""Shared checks and the placement of a per-response bonus onto (B,) or (B, T) advantages."""
+"""What every shaper shares: checks, the device and dtype it computes in, lazily read statistics, and the placement
+of a per-response bonus onto (B,) or (B, T) advantages."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import torch
 
@@ -11,6 +14,25 @@ def check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
     """Refuse a setting outside its closed list, naming the valid ones."""
     if value not in choices:
         raise InvalidInputError(f"Unknown {option} {value!r}.", f"Use one of: {', '.join(choices)}.")
+
+
+def compute_dtype(device: torch.device) -> torch.dtype:
+    """Shapers compute in float64 on the advantages' device; MPS has no float64, so float32 there."""
+    return torch.float32 if device.type == "mps" else torch.float64
+
+
+class LazyStats:
+    """A shaper's per-call statistics, turned into Python floats only when read: reading them waits for the
+    accelerator, which shaping itself must not."""
+
+    def __init__(self, compute: Callable[[], dict[str, float]]):
+        self._compute, self._value = compute, None
+
+    def read(self) -> dict[str, float]:
+        """The statistics, computed on the first read."""
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
 
 
 def response_advantages(advantages: torch.Tensor) -> torch.Tensor:

@@ -18,8 +18,10 @@ class NoShaper(StatelessShaper):
 
     requires: tuple[str, ...] = ()
 
-    def __init__(self):
-        self.last_stats: dict[str, float] = {}
+    @property
+    def last_stats(self) -> dict[str, float]:
+        """Nothing to report: plain GRPO gives no bonus."""
+        return {}
 
     def __call__(self, advantages: torch.Tensor) -> torch.Tensor:
         """The advantages unchanged."""

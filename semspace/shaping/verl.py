@@ -7,7 +7,7 @@ import math
 import torch
 
 from semspace.errors import InvalidInputError
-from semspace.shaping.placement import check_choice, place_bonus, response_advantages
+from semspace.shaping.placement import LazyStats, check_choice, compute_dtype, place_bonus, response_advantages
 
 INDICATORS = ("er", "erv", "era")
 MODES = ("adaptive", "fixed", "sum")
@@ -36,7 +36,7 @@ class VerlShaper:
         self.step = 0
         self.mu: dict[str, float | None] = {k: (0.0 if baseline == "reference" else None) for k in INDICATORS}
         self.pending: dict[str, float | None] | None = None
-        self.last_stats: dict[str, float] = {}
+        self._last = LazyStats(dict)
 
     @property
     def used(self) -> tuple[str, ...]:
@@ -45,20 +45,32 @@ class VerlShaper:
 
     def __call__(self, advantages: torch.Tensor, *, er, erv, era, completion_mask: torch.Tensor | None = None,
                  batch_means: dict[str, float] | None = None) -> torch.Tensor:
-        """Shape (B,) advantages; `batch_means` overrides the baseline update (e.g. means gathered across ranks)."""
+        """Shape (B,) advantages on their own device; the indicators may live on any device.
+
+        `batch_means` overrides the baseline update (e.g. means gathered across ranks).
+        """
         a0 = response_advantages(advantages)
-        x = {k: _indicator(k, v, a0.shape[0]) for k, v in zip(INDICATORS, (er, erv, era))}
-        means = _checked_means(batch_means) if batch_means is not None else {k: _finite_mean(v) for k, v in x.items()}
+        given = {k: _indicator(k, v, a0.shape[0]) for k, v in zip(INDICATORS, (er, erv, era))}
+        means = _checked_means(batch_means) if batch_means is not None else \
+            {k: _finite_mean(v) for k, v in given.items()}
+        dtype = compute_dtype(a0.device)
+        x = {k: v.to(device=a0.device, dtype=dtype) for k, v in given.items()}
         active = self.baseline == "ema" or self.pending is not None
         mu_used = {k: math.nan if m is None else m for k, m in self.mu.items()}
         delta = {k: _deviation(v, mu_used[k]) for k, v in x.items()}
         aux, beta = self._aux(delta)
         eligible = torch.stack([delta[k].isfinite() for k in self.used]).all(0) & active
-        cap = a0.to(torch.float64).abs() / self.kappa
+        cap = a0.to(dtype).abs() / self.kappa
         bonus = torch.where(eligible, torch.minimum(torch.relu(aux), cap), torch.zeros_like(aux))
         self._advance(means)
-        self.last_stats = _stats(self.step, active, mu_used, beta, eligible, bonus)
+        self._last = LazyStats(lambda: _stats(self.step, active, mu_used, beta, eligible, bonus))
         return place_bonus(advantages, bonus, completion_mask, last_token=self.scope == "last-token")
+
+    @property
+    def last_stats(self) -> dict[str, float]:
+        """What the last call did: μ used, mean β, share of responses with a bonus, mean bonus (read on demand, so
+        shaping itself never waits for the accelerator)."""
+        return self._last.read()
 
     def _aux(self, delta: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor | None]:
         """aux = λ[β tanh δ_ER + (1−β) tanh δ_ERV] with β per mode; `sum` has no β (returned as None)."""
@@ -101,8 +113,8 @@ class VerlShaper:
 
 
 def _indicator(name: str, values, batch: int) -> torch.Tensor:
-    """One indicator as a float64 (B,) CPU tensor, checked against the batch size."""
-    x = torch.as_tensor(values).detach().to(device="cpu", dtype=torch.float64)
+    """One indicator as a float64 (B,) tensor on the device it came on, checked against the batch size."""
+    x = torch.as_tensor(values).detach().to(dtype=torch.float64)
     if x.shape != (batch,):
         raise InvalidInputError(f"Indicator {name} has shape {tuple(x.shape)}, expected ({batch},).",
                                 "Pass one value per response.")

@@ -45,9 +45,9 @@ class TrainConfig:
     global_stride: int = 20
     num_generations: int = 4
     batch_size: int = 2
-    learning_rate: float = 1e-6
+    learning_rate: float = 5e-7
     max_steps: int = 100
-    max_completion_length: int = 512
+    max_completion_length: int = 1536
     temperature: float = 1.0
     beta: float = 0.001
     save_steps: int = 50

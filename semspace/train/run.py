@@ -11,12 +11,11 @@ from datasets import Dataset
 from trl import GRPOConfig
 
 from semspace.data import build_prompt, grade, load_problems
-from semspace.errors import InvalidInputError
 from semspace.models import LoadedModel, load_model
 from semspace.shaping import make_shaper
 from semspace.store import RunWriter
 from semspace.train.config import TrainConfig
-from semspace.train.trainer import ShapedGRPOTrainer
+from semspace.train.trainer import ShapedGRPOTrainer, latest_complete_checkpoint
 
 CHECKPOINTS = "checkpoints"
 REFERENCE_MODEL = "reference-model"
@@ -34,6 +33,7 @@ def grpo_config(config: TrainConfig) -> GRPOConfig:
         per_device_train_batch_size=config.batch_size * config.num_generations,
         num_generations=config.num_generations, max_completion_length=config.max_completion_length,
         temperature=config.temperature, beta=config.beta, learning_rate=config.learning_rate,
+        lr_scheduler_type="constant",
         max_steps=config.max_steps, save_strategy="steps", save_steps=config.save_steps, seed=config.seed,
         use_vllm=config.use_vllm, vllm_mode=config.vllm_mode, logging_steps=1,
         report_to=config.report_to.split(","), disable_tqdm=True,
@@ -76,11 +76,9 @@ def build_trainer(config: TrainConfig, on_load: Callable[[LoadedModel], None] | 
 
 def run_training(config: TrainConfig, on_load: Callable[[LoadedModel], None] | None = None) -> Path:
     """Train, writing checkpoints (with the shaper state) and one row per step to the run in config.out."""
+    checkpoint = latest_complete_checkpoint(config.out / CHECKPOINTS) if config.resume else None
     trainer, writer = build_trainer(config, on_load)
-    if config.resume and not list((config.out / CHECKPOINTS).glob("checkpoint-*")):
-        raise InvalidInputError(f"{config.out} holds no checkpoint to resume from.",
-                                "Drop --resume to start again, or lower --save-steps next time.")
-    trainer.train(resume_from_checkpoint=True if config.resume else None)
+    trainer.train(resume_from_checkpoint=checkpoint)
     trainer.flush_step_rows()
     if writer is not None:
         writer.finish()

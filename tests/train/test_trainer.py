@@ -10,7 +10,7 @@ from semspace.shaping import EntropyShaper
 from semspace.store import read_run
 from semspace.train import TrainConfig, run_training
 from semspace.train.run import build_trainer
-from semspace.train.steplog import GLOBAL_COLUMNS, INDICATORS
+from semspace.metrics.training import GLOBAL_COLUMNS, INDICATORS
 
 TINY = dict(model="tiny-random", dataset="arithmetic:4", max_steps=2, max_completion_length=10, num_generations=2,
             batch_size=2, stride=2, window=None, global_stride=1)
@@ -76,15 +76,36 @@ def test_shaped_advantages_are_what_the_loss_gets(tmp_path):
     assert torch.equal(torch.cat(seen).sort(0).values, shaped.sort(0).values), "TRL's loss sees the shaped advantages"
 
 
-def test_hidden_states_are_those_of_an_independent_forward_of_the_policy(tmp_path):
-    trainer = tiny_trainer(tmp_path, max_steps=1, learning_rate=0.0)
-    trainer.train()
-    signals, policy = trainer.last_signals, trainer.model.eval()
-    for prompt, completion, hidden in zip(signals.prompt_ids, signals.completion_ids, signals.hidden):
+def recorded_batches(trainer) -> list[dict]:
+    """The batches TRL's generation gives the shaping step, kept as they are."""
+    batches, shape = [], trainer._shape
+    trainer._shape = lambda output, signals: batches.append(output) or shape(output, signals)
+    return batches
+
+
+def assert_states_of_an_independent_forward(trainer, output, atol=1e-5):
+    """Each completion's H equals the predictive rows of a plain forward of the policy over its own ids."""
+    policy = trainer.model.eval()
+    pairs = zip(output["prompt_ids"], output["prompt_mask"], output["completion_ids"], output["completion_mask"])
+    for hidden, (prompt, prompt_mask, completion, mask) in zip(trainer.last_signals.hidden, pairs):
+        prompt, completion = prompt[prompt_mask.bool()].tolist(), completion[mask.bool()].tolist()
         with torch.no_grad():
             out = policy(input_ids=torch.tensor([prompt + completion]), output_hidden_states=True)
         rows = out.hidden_states[-1][0, len(prompt) - 1: len(prompt) + len(completion) - 1]
-        torch.testing.assert_close(hidden, rows, atol=1e-5, rtol=1e-5)
+        torch.testing.assert_close(hidden.float(), rows, atol=atol, rtol=atol)
+
+
+@pytest.mark.parametrize("iterations", [1, 2], ids=["own-pass", "trl-old-logp-pass"])
+def test_hidden_states_are_those_of_an_independent_forward_of_the_policy(tmp_path, iterations):
+    trainer = tiny_trainer(tmp_path, max_steps=1, learning_rate=0.0)
+    trainer.num_iterations = trainer.args.num_iterations = iterations
+    own_passes = []
+    own = trainer._own_policy_pass
+    trainer._own_policy_pass = lambda output: own_passes.append(1) or own(output)
+    batches = recorded_batches(trainer)
+    trainer.train()
+    assert len(own_passes) == (1 if iterations == 1 else 0), "TRL's old log-prob pass is reused when it makes one"
+    assert_states_of_an_independent_forward(trainer, batches[0])
 
 
 def test_a_resumed_run_restores_the_shaper_state(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from semspace.metrics import cumulative_dynamics, global_rank
-from semspace.train.steplog import GLOBAL_COLUMNS, dataset_level
+from semspace.metrics.training import GLOBAL_COLUMNS, dataset_level
 
 
 def test_dataset_level_columns_are_the_pooled_batch_metrics():
