@@ -174,7 +174,7 @@ def latest_complete_checkpoint(output_dir) -> str:
     """The highest checkpoint-N in `output_dir` holding both trainer and shaper state; names those skipped."""
     folders = sorted((int(match.group(1)), path) for path in Path(output_dir).glob("checkpoint-*")
                      if (match := CHECKPOINT.fullmatch(path.name)) and path.is_dir())
-    for step, folder in reversed(folders):
+    for _, folder in reversed(folders):
         if (folder / TRAINER_STATE).is_file() and (folder / SHAPER_STATE).is_file():
             return str(folder)
         logger.warning("semspace: skipping %s: incomplete (no %s or %s), a save was interrupted", folder,

@@ -6,11 +6,11 @@ import shutil
 import pytest
 import torch
 
+from semspace.metrics.training import GLOBAL_COLUMNS, INDICATORS
 from semspace.shaping import EntropyShaper
 from semspace.store import read_run
 from semspace.train import TrainConfig, run_training
 from semspace.train.run import build_trainer
-from semspace.metrics.training import GLOBAL_COLUMNS, INDICATORS
 
 TINY = dict(model="tiny-random", dataset="arithmetic:4", max_steps=2, max_completion_length=10, num_generations=2,
             batch_size=2, stride=2, window=None, global_stride=1)
