@@ -46,6 +46,9 @@ def train(
                                                  "global_diff_stride). They need more than 2x (ERA: 3x) this many "
                                                  "responses a step, else NaN. " + DEFAULT.format("20")),
     num_generations: int = typer.Option(None, help="Completions per prompt (GRPO group). " + DEFAULT.format("4")),
+    num_iterations: int = typer.Option(None, help="Optimisation passes over each generated batch (TRL's μ). Above "
+                                                  "1, TRL runs an old log-prob pass of the policy, and the hidden "
+                                                  "states come from that same pass. " + DEFAULT.format("1")),
     batch_size: int = typer.Option(None, help="Prompts per device per step. " + DEFAULT.format("2")),
     learning_rate: float = typer.Option(None, help="Adam learning rate, constant (the paper's). "
                                                     + DEFAULT.format("5e-7")),

@@ -44,6 +44,7 @@ class TrainConfig:
     window: int | None = 512
     global_stride: int = 20
     num_generations: int = 4
+    num_iterations: int = 1
     batch_size: int = 2
     learning_rate: float = 5e-7
     max_steps: int = 100
@@ -106,8 +107,8 @@ def build_config(file_values: dict, given: dict) -> TrainConfig:
 
 def check_positive(config: TrainConfig) -> None:
     """Refuse counts below 1 before a model is loaded, not at the first step's metrics."""
-    names = ("stride", "global_stride", "num_generations", "batch_size", "max_steps", "max_completion_length",
-             "save_steps")
+    names = ("stride", "global_stride", "num_generations", "num_iterations", "batch_size", "max_steps",
+             "max_completion_length", "save_steps")
     bad = [name for name in names if getattr(config, name) < 1] + (["window"] if (config.window or 1) < 1 else [])
     if bad:
         options = ", ".join("--" + name.replace("_", "-") for name in bad)

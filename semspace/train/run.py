@@ -26,18 +26,24 @@ def correctness_reward(completions, answer, **_) -> list[float]:
     return [grade(text, gold).reward for text, gold in zip(completions, answer)]
 
 
+def on_cpu() -> bool:
+    """Train on the CPU when torch sees no CUDA device (then `torchrun` gives DDP over gloo)."""
+    return not torch.cuda.is_available()
+
+
 def grpo_config(config: TrainConfig) -> GRPOConfig:
     """TRL's settings for the run; checkpoints go under <out>/checkpoints."""
     return GRPOConfig(
         output_dir=str(config.out / CHECKPOINTS),
         per_device_train_batch_size=config.batch_size * config.num_generations,
-        num_generations=config.num_generations, max_completion_length=config.max_completion_length,
+        num_generations=config.num_generations, num_iterations=config.num_iterations,
+        max_completion_length=config.max_completion_length,
         temperature=config.temperature, beta=config.beta, learning_rate=config.learning_rate,
         lr_scheduler_type="constant",
         max_steps=config.max_steps, save_strategy="steps", save_steps=config.save_steps, seed=config.seed,
         use_vllm=config.use_vllm, vllm_mode=config.vllm_mode, logging_steps=1,
         report_to=config.report_to.split(","), disable_tqdm=True,
-        bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),
+        bf16=not on_cpu() and torch.cuda.is_bf16_supported(), use_cpu=on_cpu(),
     )
 
 
@@ -55,7 +61,8 @@ def build_trainer(config: TrainConfig, on_load: Callable[[LoadedModel], None] | 
                   ) -> tuple[ShapedGRPOTrainer, RunWriter | None]:
     """The trainer and (on the main process) the writer of the run's step rows."""
     shaper = make_shaper(config.shape, **config.shaper_options())
-    loaded = load_model(config.model, dtype=config.dtype, device=str(PartialState().device))
+    state = PartialState(cpu=on_cpu())
+    loaded = load_model(config.model, dtype=config.dtype, device=str(state.device))
     if on_load:
         on_load(loaded)
     problems = load_problems(config.dataset, seed=config.seed)
@@ -64,7 +71,7 @@ def build_trainer(config: TrainConfig, on_load: Callable[[LoadedModel], None] | 
     manifest = {"kind": "train", "model": {"name": config.model, "source": loaded.spec.source, "dtype": loaded.dtype},
                 "dataset": {"source": problems.source, "sha256": problems.sha256, "prompts": len(records)},
                 "training": config.run_settings()}
-    writer = RunWriter(config.out, manifest, resume=config.resume) if PartialState().is_main_process else None
+    writer = RunWriter(config.out, manifest, resume=config.resume) if state.is_main_process else None
     if config.beta:
         give_reference_a_folder(loaded, config.out)
     trainer = ShapedGRPOTrainer(model=loaded.model, reward_funcs=[correctness_reward], args=grpo_config(config),
@@ -82,4 +89,13 @@ def run_training(config: TrainConfig, on_load: Callable[[LoadedModel], None] | N
     trainer.flush_step_rows()
     if writer is not None:
         writer.finish()
+    end_processes()
     return config.out
+
+
+def end_processes() -> None:
+    """Wait for every process, then close the process group (gloo aborts at exit if it is left open)."""
+    state = PartialState()
+    state.wait_for_everyone()
+    if state.num_processes > 1:
+        state.destroy_process_group()
