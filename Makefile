@@ -9,7 +9,7 @@ DEMO ?= runs/demo
 EXTRAS ?= dev,train
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup test demo figures train-evidence bench bench-metrics bench-collect bench-train lint clean
+.PHONY: setup test demo figures train-evidence bench bench-metrics bench-collect bench-train bench-scale bench-dtype lint clean
 
 setup: $(VENV)/.installed
 
@@ -58,7 +58,7 @@ train-evidence: setup
 		--label $(EVIDENCE)/eval-none=GRPO --label $(EVIDENCE)/eval-verl=GRPO+VERL \
 		--smooth 5 --format png --out $(EVIDENCE_FIGURES)
 
-bench: bench-metrics bench-collect bench-train
+bench: bench-metrics bench-collect bench-train bench-scale bench-dtype
 
 bench-metrics: setup
 	$(BIN)/python benchmarks/bench_metrics.py
@@ -68,6 +68,13 @@ bench-collect: setup
 
 bench-train: setup
 	$(BIN)/python benchmarks/bench_train.py
+
+# Metrics at the paper's scale (T 1536/4096, d 3584) and a collect run's time split; about 10 minutes on 2 cores.
+bench-scale: setup
+	$(BIN)/python benchmarks/bench_scale.py
+
+bench-dtype: setup
+	$(BIN)/python benchmarks/bench_dtype.py
 
 lint: setup
 	$(BIN)/ruff check semspace tests benchmarks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from semspace.errors import InvalidInputError
+from semspace.metrics import MetricSettings
 from semspace.store import iter_responses
 
 SETTING_NAMES = ("stride", "window", "center", "spectrum")
@@ -20,7 +21,7 @@ def require_hidden(run) -> None:
 
 
 def metric_settings(manifest: dict, *, stride: int | None = None, window: int | None = None,
-                    center: bool | None = None, spectrum: str | None = None) -> dict:
+                    center: bool | None = None, spectrum: str | None = None, device: str = "auto") -> MetricSettings:
     """Metric settings: each one given here (window 0 = whole response), else the run's manifest's."""
     stored = manifest.get("metrics") or {}
     given = {"stride": stride, "window": window, "center": center, "spectrum": spectrum}
@@ -31,7 +32,7 @@ def metric_settings(manifest: dict, *, stride: int | None = None, window: int | 
     settings = {name: stored[name] if given[name] is None else given[name] for name in SETTING_NAMES}
     if window == 0:
         settings["window"] = None
-    return settings
+    return MetricSettings(**settings, device=device)
 
 
 def response_name(row: dict) -> str:

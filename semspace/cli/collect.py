@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from semspace.cli.app import app
+from semspace.cli.progress import ProgressDisplay, progress_bar
 from semspace.collect import CollectConfig, SamplingSettings, run_collect
+from semspace.metrics import MetricSettings
 from semspace.models import DEFAULT_MODEL
 from semspace.models.dtypes import AUTO_HELP
 
@@ -26,7 +26,8 @@ def collect(
                                                    "'arithmetic:N:1,2' for levels 1-2 only), "
                                                    "a JSONL/JSON file, or a datasets name."),
     n: int = typer.Option(8, help="Responses sampled per prompt."),
-    max_new_tokens: int = typer.Option(512, help="Longest response, in tokens."),
+    max_new_tokens: int = typer.Option(1536, help="Longest response, in tokens (the paper's response length; "
+                                                  "below the 512-token ERV window, ER and ERV see the same tokens)."),
     temperature: float = typer.Option(1.0, help="Sampling temperature (0 = greedy, needs --n 1)."),
     top_p: float = typer.Option(1.0, help="Nucleus sampling mass."),
     seed: int = typer.Option(0, help="Run seed; each generate call uses seed + index of its first prompt."),
@@ -46,6 +47,10 @@ def collect(
                                                           "repeat the option for several."),
     stride: int = typer.Option(1, help="Prefix stride s for ERV/ERA (1: the paper's analysis; 40: its training)."),
     window: int = typer.Option(512, help="ERV/ERA use the last W tokens (the reference's 512); 0 = whole response."),
+    metrics_device: str = typer.Option("auto", help="Where spectra are solved, in float64: cpu, cuda, cuda:N, or "
+                                                    "auto (the GPU when there is one, each eigen-problem on whichever "
+                                                    "of CPU and GPU solves its size faster here, timed at start). "
+                                                    "Recorded in the manifest; numbers agree to 1e-6."),
     backend: str = typer.Option("hf", help="'hf' (transformers generate, any device) or 'vllm' (GPU extra)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out."),
     device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),
@@ -59,7 +64,8 @@ def collect(
         sampling=SamplingSettings(n=n, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens),
         seed=seed, limit=limit, batch_size=batch_size, template=template, question_field=question_field,
         answer_field=answer_field, save_hidden=save_hidden, hidden_dtype=hidden_dtype, align=align,
-        layers=tuple(layers), stride=stride, window=window or None, backend=backend, resume=resume,
+        layers=tuple(layers), metrics=MetricSettings(stride=stride, window=window or None, device=metrics_device),
+        backend=backend, resume=resume,
         device=device, dtype=dtype, prompts_per_shard=shard_prompts,
     )
     run_with_progress(config)
@@ -67,19 +73,7 @@ def collect(
 
 
 def run_with_progress(config: CollectConfig) -> Path:
-    """run_collect with a bar of prompts done, responses and tokens per second."""
-    columns = (TextColumn("[bold]collect"), BarColumn(), MofNCompleteColumn(), TextColumn("prompts"),
-               TextColumn("{task.fields[detail]}"), TimeElapsedColumn())
-    started = time.perf_counter()
-    live = console.is_terminal
-    with Progress(*columns, console=console, transient=True, disable=not live) as bar:
+    """run_collect with a bar of prompts done, tokens as they are sampled, and the time split at the end."""
+    with progress_bar(console) as bar:
         task = bar.add_task("collect", total=None, detail="loading model and prompts")
-
-        def update(progress) -> None:
-            rate = progress.tokens / max(time.perf_counter() - started, 1e-9)
-            detail = f"{progress.responses} responses, {rate:.0f} tok/s"
-            bar.update(task, total=progress.prompts_total, completed=progress.prompts_done, detail=detail)
-            if not live:
-                console.print(f"collect: {progress.prompts_done}/{progress.prompts_total} prompts, {detail}")
-
-        return run_collect(config, on_batch=update, on_load=lambda loaded: console.print(loaded.describe()))
+        return run_collect(config, ProgressDisplay(console, bar, task, "collect"))

@@ -159,7 +159,7 @@ def stage_train(stages: Stages, run: Path, model: str, shape: str, steps: int) -
                              f"Delete {run} and run the demo again; the other stages are kept.")
     config = TrainConfig(out=run, model=model, dataset=TRAIN_SET, shape=shape, max_steps=steps,
                          save_steps=max(1, steps // 2), resume=status is not None, **TRAINING)
-    return run_training(config, on_load=lambda loaded: console.print(loaded.describe()))
+    return run_training(config, on_load=lambda loaded: console.print(loaded.describe(), soft_wrap=True))
 
 
 def stage_eval(stages: Stages, folder: Path, model: str, problems: int) -> Path:

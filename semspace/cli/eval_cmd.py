@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from semspace.cli.app import app
+from semspace.cli.progress import ProgressDisplay, progress_bar
 from semspace.errors import InvalidInputError
 from semspace.evaluate import RESULTS, EvalConfig, level_table, passk_table, run_eval
 from semspace.evaluate.benchmarks import ARITHMETIC, DATA_DIR_VARIABLE
 from semspace.evaluate.config import EVAL_TEMPERATURE, EVAL_TOP_P, TRAINING_RESPONSE_LENGTH
+from semspace.metrics import MetricSettings
 from semspace.models import DEFAULT_MODEL
 from semspace.models.dtypes import AUTO_HELP
 
@@ -60,6 +60,8 @@ def eval_command(
     stride: int = typer.Option(20, help="Prefix stride for ERV/ERA in the sub-runs (the paper's evaluation "
                                         "stride; collect's analysis default is 1)."),
     window: int = typer.Option(512, help="ERV/ERA use the last W tokens; 0 = whole response (collect's default)."),
+    metrics_device: str = typer.Option("auto", help="Where spectra are solved: cpu, cuda, cuda:N, or auto (as "
+                                                    "`semspace collect --help` says)."),
     backend: str = typer.Option("hf", help="'hf' (transformers generate, any device) or 'vllm' (GPU extra)."),
     device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),
     dtype: str = typer.Option("auto", help=f"Model dtype: auto, float32, bfloat16 or float16; {AUTO_HELP}. The "
@@ -73,7 +75,8 @@ def eval_command(
     config = EvalConfig(
         out=out, model=model, benchmarks=tuple(benchmarks or [ARITHMETIC]), data_dir=data_dir, n=n,
         ks=tuple(ks) or None, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens, seed=seed,
-        limit=limit, batch_size=batch_size, template=template, stride=stride, window=window or None,
+        limit=limit, batch_size=batch_size, template=template,
+        metrics=MetricSettings(stride=stride, window=window or None, device=metrics_device),
         backend=backend, device=device, dtype=dtype, resume=resume,
     )
     results = run_with_progress(config)
@@ -103,30 +106,16 @@ def _split(values: list[str]) -> list[str]:
 
 
 def run_with_progress(config: EvalConfig) -> dict:
-    """run_eval with one bar per benchmark: problems done, responses and tokens per second."""
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("problems"),
-               TextColumn("{task.fields[detail]}"), TimeElapsedColumn())
-    live = console.is_terminal
-    with Progress(*columns, console=console, transient=True, disable=not live) as bar:
+    """run_eval with one bar per benchmark: problems done, tokens as they are sampled, the time split of each."""
+    with progress_bar(console) as bar:
         loading = bar.add_task("eval", total=None, detail="loading model and problems")
-        tasks: dict[str, tuple[int, float]] = {}
-        last_update = [time.perf_counter()]
+        tasks: list = []
 
-        def update(name: str, progress) -> None:
-            now = time.perf_counter()
-            if name not in tasks:
-                tasks[name] = (loading if not tasks else bar.add_task(name, total=None, detail=""), last_update[0])
-            task, started = tasks[name]
-            last_update[0] = now
-            rate = progress.tokens / max(now - started, 1e-9)
-            detail = (f"{progress.responses} responses, {rate:.0f} tok/s" if progress.responses
-                      else "complete before, kept")
-            bar.update(task, description=name, total=progress.prompts_total, completed=progress.prompts_done,
-                       detail=detail)
-            if not live:
-                console.print(f"eval {name}: {progress.prompts_done}/{progress.prompts_total} problems, {detail}")
+        def events_for(name: str) -> ProgressDisplay:
+            tasks.append(loading if not tasks else bar.add_task(name, total=None, detail=""))
+            return ProgressDisplay(console, bar, tasks[-1], f"eval {name}")
 
-        return run_eval(config, on_batch=update, on_load=lambda loaded: console.print(loaded.describe()))
+        return run_eval(config, events_for)
 
 
 def _rich_table(title: str, frame: pd.DataFrame) -> Table:

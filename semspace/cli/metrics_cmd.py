@@ -27,6 +27,8 @@ def metrics(
                                        help="Centre rows before the SVD. Default: the run's."),
     spectrum: str | None = typer.Option(None, show_default=False,
                                         help="sigma (the paper's) or sigma2 (RankMe). Default: the run's."),
+    metrics_device: str = typer.Option("auto", help="Where spectra are solved: cpu, cuda, cuda:N, or auto (as "
+                                                    "`semspace collect --help` says). Recorded in the new manifest."),
     keep_hidden: bool = typer.Option(False, "--keep-hidden", help="Copy the hidden states into the new run."),
 ) -> None:
     """Recompute ER, ERV, ERA, prefix ER, traditional rank, matrix entropy and curvature (and extra layers' ER,
@@ -36,6 +38,6 @@ def metrics(
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("metrics", total=None)
         recompute_run(run, out, stride=stride, window=window, center=center, spectrum=spectrum,
-                      keep_hidden=keep_hidden,
+                      device=metrics_device, keep_hidden=keep_hidden,
                       on_shard=lambda done, total: bar.update(task, completed=done, total=total))
     console.print(f"[green]done:[/green] recomputed run written to {out}. Look at it with `semspace inspect {out}`.")

@@ -45,6 +45,8 @@ def train(
                                                  "ERV/ERA of its step row (Fig. 3; the reference's "
                                                  "global_diff_stride). They need more than 2x (ERA: 3x) this many "
                                                  "responses a step, else NaN. " + DEFAULT.format("20")),
+    metrics_device: str = typer.Option(None, help="Where spectra are solved: cpu, cuda, cuda:N, or auto (as "
+                                                  "`semspace collect --help` says). " + DEFAULT.format("auto")),
     num_generations: int = typer.Option(None, help="Completions per prompt (GRPO group). " + DEFAULT.format("4")),
     num_iterations: int = typer.Option(None, help="Optimisation passes over each generated batch (TRL's μ). Above "
                                                   "1, TRL runs an old log-prob pass of the policy, and the hidden "

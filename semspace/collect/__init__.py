@@ -3,8 +3,10 @@
 from semspace.collect.capture import Capture, capture
 from semspace.collect.pipeline import (
     CollectConfig,
+    CollectEvents,
     Engine,
     Progress,
+    Timings,
     load_config_problems,
     open_engine,
     run_collect,
@@ -12,5 +14,6 @@ from semspace.collect.pipeline import (
 )
 from semspace.collect.sampling import Completion, HFSampler, SamplingSettings, VLLMSampler
 
-__all__ = ["Capture", "CollectConfig", "Completion", "Engine", "HFSampler", "Progress", "SamplingSettings",
-           "VLLMSampler", "capture", "load_config_problems", "open_engine", "run_collect", "run_settings"]
+__all__ = ["Capture", "CollectConfig", "CollectEvents", "Completion", "Engine", "HFSampler", "Progress",
+           "SamplingSettings", "Timings", "VLLMSampler", "capture", "load_config_problems", "open_engine",
+           "run_collect", "run_settings"]

@@ -1,21 +1,30 @@
-"""prompts → samples → teacher-forced pass → metrics → rows → shards: the `semspace collect` pipeline."""
+"""prompts → samples → teacher-forced pass → metrics → rows → shards: the `semspace collect` pipeline.
+
+Sampling and the teacher-forced pass run in the caller's thread (on the model's device); metrics, grading, rows and
+shard writes of batch i run in a bounded background stage while batch i+1 is sampled, so the sampler waits only
+when two batches are already in flight.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from semspace.collect.background import BackgroundStage
 from semspace.collect.capture import capture, check_alignment, check_layers
 from semspace.collect.rows import build_rows
 from semspace.collect.sampling import HFSampler, Sampler, SamplingSettings, VLLMSampler
 from semspace.data import Problem, build_prompt, load_problems
 from semspace.errors import InvalidInputError
+from semspace.metrics import MetricSettings
+from semspace.metrics.placement import placement
 from semspace.models import DEFAULT_MODEL, LoadedModel, load_model
 from semspace.store import RunWriter
 
 BACKENDS = ("hf", "vllm")
 HIDDEN_DTYPES = ("float16", "float32")
+BATCHES_IN_FLIGHT = 2
 
 
 @dataclass
@@ -26,6 +35,7 @@ class CollectConfig:
     model: str = DEFAULT_MODEL
     dataset: str = "arithmetic"
     sampling: SamplingSettings = field(default_factory=SamplingSettings)
+    metrics: MetricSettings = field(default_factory=lambda: MetricSettings(stride=1, device="auto"))
     seed: int = 0
     limit: int | None = None
     batch_size: int = 4
@@ -36,8 +46,6 @@ class CollectConfig:
     hidden_dtype: str = "float32"
     align: str = "predictive"
     layers: tuple[int, ...] = ()
-    stride: int = 1
-    window: int | None = 512
     backend: str = "hf"
     resume: bool = False
     device: str = "auto"
@@ -48,11 +56,9 @@ class CollectConfig:
     def check(self) -> None:
         """Refuse bad settings before anything is loaded or written."""
         check_alignment(self.align)
-        for name in ("batch_size", "stride", "prompts_per_shard"):
+        for name in ("batch_size", "prompts_per_shard"):
             if getattr(self, name) < 1:
                 raise InvalidInputError(f"--{name.replace('_', '-')} must be at least 1.", "Pass a positive value.")
-        if self.window is not None and self.window < 1:
-            raise InvalidInputError("--window must be at least 1.", "Pass a positive window, or 0 for none.")
         if self.sampling.n < 1 or self.sampling.max_new_tokens < 1:
             raise InvalidInputError("--n and --max-new-tokens must be at least 1.", "Pass positive values.")
         if self.sampling.temperature == 0 and self.sampling.n > 1:
@@ -67,13 +73,47 @@ class CollectConfig:
 
 
 @dataclass
+class Timings:
+    """Where a run's time went, in seconds: the sampler's thread (sampling, capture, waiting for a free slot of the
+    background stage) and the background stage (metrics with grading and rows, shard writes)."""
+
+    sampling: float = 0.0
+    capture: float = 0.0
+    waiting: float = 0.0
+    metrics: float = 0.0
+    writing: float = 0.0
+
+    def describe(self) -> str:
+        """One line, e.g. for the end of `semspace collect`."""
+        return (f"sampling {self.sampling:.1f} s, capture {self.capture:.1f} s, metrics {self.metrics:.1f} s, "
+                f"writing {self.writing:.1f} s (beside sampling); the sampler waited {self.waiting:.1f} s")
+
+
+@dataclass
 class Progress:
-    """What a progress bar needs after each batch."""
+    """What a progress display needs after each batch."""
 
     prompts_done: int
     prompts_total: int
     responses: int
     tokens: int
+    timings: Timings = field(default_factory=Timings)
+
+
+class CollectEvents:
+    """What a collect run reports as it goes; every method does nothing here: override those you need."""
+
+    def loaded(self, loaded: LoadedModel) -> None:
+        """The model is loaded (not called when an engine is passed in)."""
+
+    def sampling(self, tokens: int) -> None:
+        """Tokens sampled so far in the batch being sampled (HF: every step; vLLM: once, at the end)."""
+
+    def batch_done(self, progress: Progress) -> None:
+        """A batch's rows are made (called from the background stage's thread)."""
+
+    def finished(self, progress: Progress) -> None:
+        """Every row is written."""
 
 
 @dataclass
@@ -99,58 +139,98 @@ def load_config_problems(config: CollectConfig):
                          answer_field=config.answer_field, seed=config.seed)
 
 
-def run_collect(config: CollectConfig, on_batch: Callable[[Progress], None] | None = None,
-                engine: Engine | None = None, on_load: Callable[[LoadedModel], None] | None = None) -> Path:
+def run_collect(config: CollectConfig, events: CollectEvents | None = None, engine: Engine | None = None) -> Path:
     """Run (or resume) a collection; returns the run folder. Each process of `accelerate launch` takes a slice.
 
     `engine` reuses a model opened by open_engine with the same model, device, dtype and backend (eval runs
-    several benchmarks on one model); without it the model is loaded here, and `on_load` hears of it.
+    several benchmarks on one model); without it the model is loaded here.
     """
+    events = events or CollectEvents()
     config.check()
     problems = load_config_problems(config)
     if engine is None:
         engine = open_engine(config)
-        if on_load:
-            on_load(engine.loaded)
-    state, loaded, sampler = engine.state, engine.loaded, engine.sampler
-    check_layers(list(config.layers), loaded.model.config.num_hidden_layers)
-    writer = _open_writer(config, _manifest(config, loaded, problems), state)
-    todo = [(index, problem) for index, problem in enumerate(problems.problems)
-            if index % state.num_processes == state.process_index and problem.prompt_id not in writer.done_prompt_ids]
-    mine = sum(1 for index in range(len(problems.problems)) if index % state.num_processes == state.process_index)
-    progress = Progress(mine - len(todo), mine, 0, 0)
-    with_level = any(problem.level is not None for problem in problems.problems)
-    pending: list[dict] = []
-    for start in range(0, len(todo), config.batch_size):
-        batch = todo[start:start + config.batch_size]
-        rows = _collect_batch(config, loaded, sampler, batch, with_level)
-        pending.extend(rows)
-        progress.prompts_done += len(batch)
-        progress.responses += len(rows)
-        progress.tokens += sum(row["n_tokens"] for row in rows)
-        if len({row["prompt_id"] for row in pending}) >= config.prompts_per_shard:
-            writer.write_shard(pending)
-            pending = []
-        if on_batch:
-            on_batch(progress)
-    if pending:
-        writer.write_shard(pending)
-    state.wait_for_everyone()
+        events.loaded(engine.loaded)
+    check_layers(list(config.layers), engine.loaded.model.config.num_hidden_layers)
+    writer = _open_writer(config, _manifest(config, engine.loaded, problems), engine.state)
+    mine = [(index, problem) for index, problem in enumerate(problems.problems)
+            if index % engine.state.num_processes == engine.state.process_index]
+    todo = [(index, problem) for index, problem in mine if problem.prompt_id not in writer.done_prompt_ids]
+    progress = Progress(len(mine) - len(todo), len(mine), 0, 0)
+    finish = BatchFinisher(config, engine.loaded.tokenizer, writer, progress, events,
+                           with_level=any(problem.level is not None for problem in problems.problems))
+    with BackgroundStage(finish, depth=BATCHES_IN_FLIGHT) as stage:
+        for start in range(0, len(todo), config.batch_size):
+            stage.submit(_sample_and_capture(config, engine, todo[start:start + config.batch_size], progress,
+                                             events))
+            progress.timings.waiting = stage.waited
+        stage.drain()
+    finish.flush()
+    engine.state.wait_for_everyone()
     writer.finish()
+    events.finished(progress)
     return config.out
 
 
-def _collect_batch(config: CollectConfig, loaded, sampler: Sampler, batch: list[tuple[int, Problem]],
-                   with_level: bool) -> list[dict]:
-    """Sample one batch of prompts (seed = run seed + index of its first prompt), capture, measure, grade."""
-    prompts = [build_prompt(loaded.tokenizer, problem.problem, template=config.template) for _, problem in batch]
-    prompt_ids = [loaded.tokenizer(text, add_special_tokens=config.template == "plain")["input_ids"]
-                  for text in prompts]
-    completions = sampler.sample(prompt_ids, config.sampling, seed=config.seed + batch[0][0])
+@dataclass
+class Captured:
+    """One batch after sampling and the teacher-forced pass, ready for the background stage."""
+
+    batch: list[tuple[int, Problem]]
+    prompts: list[str]
+    flat: list
+    captures: list
+
+
+def _sample_and_capture(config: CollectConfig, engine: Engine, batch: list[tuple[int, Problem]],
+                        progress: Progress, events: CollectEvents) -> Captured:
+    """Sample one batch of prompts (seed = run seed + index of its first prompt) and run the teacher-forced pass."""
+    tokenizer = engine.loaded.tokenizer
+    prompts = [build_prompt(tokenizer, problem.problem, template=config.template) for _, problem in batch]
+    prompt_ids = [tokenizer(text, add_special_tokens=config.template == "plain")["input_ids"] for text in prompts]
+    started = time.perf_counter()
+    completions = engine.sampler.sample(prompt_ids, config.sampling, seed=config.seed + batch[0][0],
+                                        on_tokens=events.sampling)
+    sampled = time.perf_counter()
     flat = [(b, c) for b, group in enumerate(completions) for c in group]
-    captures = capture(loaded.model, [prompt_ids[b] for b, _ in flat], [c.token_ids for _, c in flat],
+    captures = capture(engine.loaded.model, [prompt_ids[b] for b, _ in flat], [c.token_ids for _, c in flat],
                        align=config.align, layers=config.layers)
-    return build_rows(config, loaded.tokenizer, batch, prompts, flat, captures, with_level=with_level)
+    progress.timings.sampling += sampled - started
+    progress.timings.capture += time.perf_counter() - sampled
+    return Captured(batch, prompts, flat, captures)
+
+
+class BatchFinisher:
+    """The background stage's work: a batch's metrics, grades and rows, written as shards of whole prompts."""
+
+    def __init__(self, config: CollectConfig, tokenizer, writer: RunWriter, progress: Progress,
+                 events: CollectEvents, *, with_level: bool):
+        self.config, self.tokenizer, self.writer = config, tokenizer, writer
+        self.progress, self.events, self.with_level = progress, events, with_level
+        self.pending: list[dict] = []
+
+    def __call__(self, captured: Captured) -> None:
+        started = time.perf_counter()
+        config = self.config
+        rows = build_rows(captured.batch, captured.prompts, captured.flat, captured.captures, self.tokenizer,
+                          config.metrics, layers=config.layers,
+                          hidden_dtype=config.hidden_dtype if config.save_hidden else None, with_level=self.with_level)
+        self.progress.timings.metrics += time.perf_counter() - started
+        self.pending.extend(rows)
+        if len({row["prompt_id"] for row in self.pending}) >= self.config.prompts_per_shard:
+            self.flush()
+        self.progress.prompts_done += len(captured.batch)
+        self.progress.responses += len(rows)
+        self.progress.tokens += sum(row["n_tokens"] for row in rows)
+        self.events.batch_done(self.progress)
+
+    def flush(self) -> None:
+        """Write the rows held so far as one shard."""
+        if self.pending:
+            started = time.perf_counter()
+            self.writer.write_shard(self.pending)
+            self.pending = []
+            self.progress.timings.writing += time.perf_counter() - started
 
 
 def _sampler(config: CollectConfig, loaded) -> Sampler:
@@ -194,13 +274,14 @@ def _open_writer(config: CollectConfig, manifest: dict, state) -> RunWriter:
 
 
 def _manifest(config: CollectConfig, loaded, problems) -> dict:
-    """The settings that define a run; a resume must match them exactly."""
+    """The settings that define a run (a resume must match them exactly), and how this machine ran it."""
     model_config = loaded.model.config
     model = {"name": loaded.spec.name, "kind": loaded.spec.kind, "source": loaded.spec.source,
              "dtype": loaded.dtype, "hidden_size": model_config.hidden_size,
              "num_layers": model_config.num_hidden_layers,
              "captured_layers": [model_config.num_hidden_layers, *config.layers]}
-    return {"model": model, **run_settings(config, problems)}
+    runtime = {"model_dtype": loaded.dtype_reason, "metrics_device": placement(config.metrics.device).describe()}
+    return {"model": model, **run_settings(config, problems), "runtime": runtime}
 
 
 def run_settings(config: CollectConfig, problems) -> dict:
@@ -215,5 +296,5 @@ def run_settings(config: CollectConfig, problems) -> dict:
                      "batch_size": config.batch_size},
         "capture": {"align": config.align, "layers": list(config.layers), "save_hidden": config.save_hidden,
                     "hidden_dtype": config.hidden_dtype if config.save_hidden else None},
-        "metrics": {"stride": config.stride, "window": config.window, "center": True, "spectrum": "sigma"},
+        "metrics": config.metrics.numbers(),
     }

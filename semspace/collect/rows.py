@@ -5,16 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from semspace.data import grade_many
-from semspace.metrics import rank_dynamics_batch, response_entropy, response_metrics_batch
+from semspace.metrics import MetricSettings, measure_dynamics, measure_responses, response_entropy
 
 
-def build_rows(config, tokenizer, batch, prompts, flat, captures, *, with_level: bool) -> list[dict]:
-    """Rows for every (prompt, sample) of a batch, in prompt then sample order."""
+def build_rows(batch, prompts, flat, captures, tokenizer, settings: MetricSettings, *, layers: tuple[int, ...],
+               hidden_dtype: str | None, with_level: bool) -> list[dict]:
+    """Rows for every (prompt, sample) of a batch, in prompt then sample order; H stored when `hidden_dtype`."""
     names = [f"{batch[b][1].prompt_id}/sample-{s}" for b, s in _sample_numbers(flat)]
     hidden = [c.hidden for c in captures]
-    metrics = response_metrics_batch(hidden, stride=config.stride, window=config.window, names=names)
-    layer_metrics = {layer: rank_dynamics_batch([c.layers[layer] for c in captures], stride=config.stride,
-                                                window=config.window, names=names) for layer in config.layers}
+    metrics = measure_responses(hidden, settings, names)
+    layer_metrics = {layer: measure_dynamics([c.layers[layer] for c in captures], settings, names)
+                     for layer in layers}
     responses = [tokenizer.decode(c.token_ids, skip_special_tokens=True) for _, c in flat]
     grades = grade_many(responses, [batch[b][1].answer for b, _ in flat])
     rows = []
@@ -40,10 +41,10 @@ def build_rows(config, tokenizer, batch, prompts, flat, captures, *, with_level:
                         f"era_l{layer}": dynamics[i].era})
         if with_level:
             row["level"] = problem.level
-        if config.save_hidden:
-            row["hidden"] = _stored(captures[i].hidden, config.hidden_dtype)
+        if hidden_dtype is not None:
+            row["hidden"] = _stored(captures[i].hidden, hidden_dtype)
             for layer, states in captures[i].layers.items():
-                row[f"hidden_l{layer}"] = _stored(states, config.hidden_dtype)
+                row[f"hidden_l{layer}"] = _stored(states, hidden_dtype)
         rows.append(row)
     return rows
 

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 import torch
 
+from semspace.collect.streaming import TokenCounter
 from semspace.errors import ModelNotAvailableError
 
 
 @dataclass(frozen=True)
 class SamplingSettings:
-    """The paper's analysis sampling unless the user says otherwise (temperature 1.0, top-p 1.0)."""
+    """The paper's analysis sampling unless the user says otherwise (temperature 1.0, top-p 1.0, its response
+    length of 1536 tokens)."""
 
     n: int = 8
     temperature: float = 1.0
     top_p: float = 1.0
-    max_new_tokens: int = 512
+    max_new_tokens: int = 1536
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,11 @@ class Completion:
 
 
 class Sampler(Protocol):
-    """What the pipeline needs from a backend: completions for a batch of prompts, seeded by `seed`."""
+    """What the pipeline needs from a backend: completions for a batch of prompts, seeded by `seed`, reporting the
+    tokens sampled so far to `on_tokens`."""
 
-    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int) -> list[list[Completion]]:
+    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int,
+               on_tokens: Callable[[int], None] | None = None) -> list[list[Completion]]:
         ...
 
 
@@ -60,9 +65,11 @@ class HFSampler:
         self.tokenizer = tokenizer
         self.stops = stop_ids(model, tokenizer)
 
-    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int) -> list[list[Completion]]:
+    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int,
+               on_tokens: Callable[[int], None] | None = None) -> list[list[Completion]]:
         """Sample settings.n completions per prompt; the same seed and batch always give the same tokens."""
         input_ids, attention_mask = left_pad(prompt_ids, self.tokenizer.pad_token_id, self.model.device)
+        streamer = TokenCounter(self.stops, on_tokens) if on_tokens else None
         torch.manual_seed(seed)
         with torch.inference_mode():
             output = self.model.generate(
@@ -71,6 +78,7 @@ class HFSampler:
                 **generation_kwargs(settings),
                 pad_token_id=self.tokenizer.pad_token_id,
                 eos_token_id=sorted(self.stops),
+                streamer=streamer,
             )
         new_tokens = output[:, input_ids.shape[1]:].tolist()
         completions = [cut_at_stop(tokens, self.stops) for tokens in new_tokens]
@@ -110,8 +118,10 @@ class VLLMSampler:
             ) from error
         self.llm = LLM(model=model_source, dtype=dtype, gpu_memory_utilization=gpu_memory_utilization)
 
-    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int) -> list[list[Completion]]:
-        """One request per prompt, seeded seed + its position, so results do not depend on batching."""
+    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int,
+               on_tokens: Callable[[int], None] | None = None) -> list[list[Completion]]:
+        """One request per prompt, seeded seed + its position, so results do not depend on batching; the tokens are
+        reported once, when vLLM returns (its offline API has no per-step callback)."""
         from vllm import SamplingParams
 
         params = [SamplingParams(n=settings.n, temperature=settings.temperature, top_p=settings.top_p,
@@ -119,5 +129,8 @@ class VLLMSampler:
                   for offset in range(len(prompt_ids))]
         requests = [{"prompt_token_ids": ids} for ids in prompt_ids]
         outputs = self.llm.generate(requests, params, use_tqdm=False)
-        return [[Completion(list(choice.token_ids), "stop" if choice.finish_reason == "stop" else "length")
-                 for choice in output.outputs] for output in outputs]
+        completions = [[Completion(list(choice.token_ids), "stop" if choice.finish_reason == "stop" else "length")
+                        for choice in output.outputs] for output in outputs]
+        if on_tokens:
+            on_tokens(sum(len(c.token_ids) for group in completions for c in group))
+        return completions

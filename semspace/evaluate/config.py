@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from semspace.collect import CollectConfig, SamplingSettings
 from semspace.errors import InvalidInputError
 from semspace.evaluate.benchmarks import ARITHMETIC, Benchmark, default_data_dir
 from semspace.evaluate.passk import powers_of_two_up_to
+from semspace.metrics import MetricSettings
 from semspace.models import DEFAULT_MODEL
 
 EVAL_TEMPERATURE = 0.6
@@ -34,8 +35,7 @@ class EvalConfig:
     limit: int | None = None
     batch_size: int = 4
     template: str = "chat"
-    stride: int = 20
-    window: int | None = 512
+    metrics: MetricSettings = field(default_factory=lambda: MetricSettings(stride=20, device="auto"))
     backend: str = "hf"
     device: str = "auto"
     dtype: str = "auto"
@@ -65,6 +65,6 @@ class EvalConfig:
         return CollectConfig(
             out=Path(self.out) / benchmark.name, model=self.model, dataset=benchmark.dataset, sampling=sampling,
             seed=self.seed, limit=self.limit, batch_size=self.batch_size, template=self.template,
-            stride=self.stride, window=self.window, backend=self.backend, device=self.device, dtype=self.dtype,
+            metrics=self.metrics, backend=self.backend, device=self.device, dtype=self.dtype,
             kind="eval",
         )

@@ -6,25 +6,32 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from semspace.collect import CollectConfig, Progress, load_config_problems, open_engine, run_collect, run_settings
+from semspace.collect import (
+    CollectConfig,
+    CollectEvents,
+    Progress,
+    load_config_problems,
+    open_engine,
+    run_collect,
+    run_settings,
+)
 from semspace.errors import InvalidInputError, RunExistsError
 from semspace.evaluate.benchmarks import Benchmark, resolve_benchmarks
 from semspace.evaluate.config import EvalConfig
 from semspace.evaluate.results import build_results
 from semspace.evaluate.scores import score_run
-from semspace.models import LoadedModel, resolve_model
+from semspace.models import resolve_model
 from semspace.store import read_manifest
 from semspace.store.manifest import MANIFEST, RESULTS, as_json, write_json_atomic
 
-OnBatch = Callable[[str, Progress], None]
+EventsFor = Callable[[str], CollectEvents]
 
 
-def run_eval(config: EvalConfig, on_batch: OnBatch | None = None,
-             on_load: Callable[[LoadedModel], None] | None = None) -> dict:
+def run_eval(config: EvalConfig, events_for: EventsFor | None = None) -> dict:
     """Sample, grade and score every benchmark into config.out; returns what it writes to OUT/results.json.
 
-    `on_batch(name, progress)` follows each benchmark's collect run; a finished one reports once, all done.
-    `on_load(loaded)` hears of the model once it is loaded (not at all when every benchmark was done before).
+    `events_for(name)` gives the events object that follows benchmark `name`'s collect run (the model's loading is
+    told to the first benchmark that needs it); a benchmark finished earlier reports one batch, all done.
     """
     config.check()
     benchmarks = resolve_benchmarks(config.benchmarks, config.benchmark_dir())
@@ -35,18 +42,18 @@ def run_eval(config: EvalConfig, on_batch: OnBatch | None = None,
     _prepare_out(Path(config.out), config.resume, [run.out for _, run in runs])
     engine = None
     for benchmark, run in runs:
-        report, status = _reporter(benchmark.name, on_batch), _status(run.out)
+        events = events_for(benchmark.name) if events_for else CollectEvents()
+        status = _status(run.out)
         if status == "complete":
             _check_finished_run(run)
             prompts = read_manifest(run.out)["dataset"]["prompts"]
-            report(Progress(prompts, prompts, 0, 0))
+            events.batch_done(Progress(prompts, prompts, 0, 0))
             continue
         run = replace(run, resume=status == "running")
         if engine is None:
             engine = open_engine(run)
-            if on_load:
-                on_load(engine.loaded)
-        run_collect(run, on_batch=report, engine=engine)
+            events.loaded(engine.loaded)
+        run_collect(run, events, engine=engine)
     return _write_results(config, benchmarks)
 
 
@@ -98,12 +105,3 @@ def _check_finished_run(run: CollectConfig) -> None:
     if differing:
         raise InvalidInputError(f"The run in {run.out} was made with different settings: {differing}.",
                                 "Resume with the original settings, or use another --out for new ones.")
-
-
-def _reporter(name: str, on_batch: OnBatch | None) -> Callable[[Progress], None]:
-    """collect's per-batch callback, tagged with the benchmark's name."""
-    def report(progress: Progress) -> None:
-        if on_batch:
-            on_batch(name, progress)
-
-    return report

@@ -10,7 +10,13 @@ from semspace.metrics.dataset import (
     global_traditional_rank,
     mean_pooled,
 )
-from semspace.metrics.dynamics import RankDynamics, rank_dynamics, rank_dynamics_batch, velocity_and_acceleration
+from semspace.metrics.dynamics import (
+    RankDynamics,
+    measure_dynamics,
+    rank_dynamics,
+    rank_dynamics_batch,
+    velocity_and_acceleration,
+)
 from semspace.metrics.majorization import (
     absolute_support_size,
     is_majorized_by,
@@ -22,7 +28,8 @@ from semspace.metrics.majorization import (
     support_size,
 )
 from semspace.metrics.rank import curvature, effective_rank, matrix_entropy, traditional_rank
-from semspace.metrics.response import response_metrics_batch
+from semspace.metrics.response import measure_responses, response_metrics_batch
+from semspace.metrics.settings import MetricSettings
 from semspace.metrics.tokens import (
     TokenStats,
     perplexity,
@@ -33,6 +40,7 @@ from semspace.metrics.tokens import (
 )
 
 __all__ = [
+    "MetricSettings",
     "RankDynamics",
     "TokenStats",
     "absolute_support_size",
@@ -45,6 +53,8 @@ __all__ = [
     "is_majorized_by",
     "matrix_entropy",
     "mean_pooled",
+    "measure_dynamics",
+    "measure_responses",
     "normalized_spectrum",
     "pad_to_common_length",
     "perplexity",

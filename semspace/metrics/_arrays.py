@@ -8,12 +8,19 @@ import torch
 from semspace.errors import InvalidInputError
 
 
-def as_float64_matrix(H, *, name: str = "the response") -> torch.Tensor:
-    """Return H as a (T, d) float64 CPU tensor, refusing NaN/inf and wrong shapes with a message naming `name`."""
+def row_count_and_width(H) -> tuple[int, int]:
+    """(T, d) of a response without converting it; 1-D or scalar input counts as one row."""
+    shape = tuple(H.shape) if hasattr(H, "shape") else np.shape(H)
+    return (int(shape[0]) if shape else 1, int(np.prod(shape[1:])) if len(shape) > 1 else 1)
+
+
+def as_float64_matrix(H, *, name: str = "the response", device: torch.device | str = "cpu") -> torch.Tensor:
+    """Return H as a (T, d) float64 tensor on `device`, refusing NaN/inf and wrong shapes with a message naming
+    `name`."""
     if isinstance(H, torch.Tensor):
-        matrix = H.detach().to(device="cpu", dtype=torch.float64)
+        matrix = H.detach().to(device=device, dtype=torch.float64)
     else:
-        matrix = torch.as_tensor(np.asarray(H, dtype=np.float64))
+        matrix = torch.as_tensor(np.asarray(H, dtype=np.float64)).to(device)
     if matrix.ndim != 2:
         raise InvalidInputError(
             f"Hidden states of {name} have shape {tuple(matrix.shape)}, expected (tokens, hidden_size).",

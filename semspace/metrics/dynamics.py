@@ -1,21 +1,28 @@
-"""ER dynamics of a response (SPEC §3): ER over growing prefixes, its velocity ERV and acceleration ERA."""
+"""ER dynamics of a response (SPEC §3): ER over growing prefixes, its velocity ERV and acceleration ERA.
+
+Responses are taken a few at a time: each is turned into float64 on the metrics device only when its group is
+solved, so a batch's extra memory is a few responses' float64 matrices and Gram/covariance matrices, whatever its
+size. The whole response's spectrum is solved once and kept, so traditional rank and matrix entropy come from the
+same solve as ER.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 import torch
 
-from semspace.metrics._arrays import as_float64_matrix, check_positive_int
-from semspace.metrics.rank import check_spectrum
-from semspace.metrics.spectrum import contrast_rows, effective_ranks, leading_block_spectra, prefix_row_count
+from semspace.metrics._arrays import as_float64_matrix, row_count_and_width
+from semspace.metrics.placement import Placement, placement
+from semspace.metrics.settings import MetricSettings
+from semspace.metrics.spectrum import Job, contrast_rows, effective_ranks, prefix_row_count, solve_jobs
 
-# Responses are processed in groups whose Gram matrices stay under this many bytes.
-GROUP_BYTES = 512 * 2**20
+# A group of responses holds at most about this many bytes of float64 matrices and Gram/covariance matrices.
+GROUP_BYTES = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,14 @@ class RankDynamics:
     erv: float
     era: float
     prefix_er: np.ndarray
+
+
+@dataclass(frozen=True)
+class ResponseSpectra:
+    """A response's dynamics and, from the same solve, the singular values of the whole (centred) response."""
+
+    dynamics: RankDynamics
+    whole_sigma: torch.Tensor | None  # None when T < 2
 
 
 def window_rows(T: int, window: int | None) -> slice:
@@ -51,71 +66,83 @@ def velocity_and_acceleration(prefix_er: np.ndarray) -> tuple[float, float]:
 
 
 def rank_dynamics(H, *, stride: int = 40, window: int | None = 512, center: bool = True,
-                  spectrum: str = "sigma", name: str = "the response") -> RankDynamics:
+                  spectrum: str = "sigma", name: str = "the response", device: str = "cpu") -> RankDynamics:
     """ER, ERV, ERA and the prefix-ER series of one (T, d) hidden-state matrix; see SPEC §3."""
     return rank_dynamics_batch([H], stride=stride, window=window, center=center, spectrum=spectrum,
-                               names=[name])[0]
+                               names=[name], device=device)[0]
 
 
 def rank_dynamics_batch(list_of_H: Sequence, *, stride: int = 40, window: int | None = 512, center: bool = True,
-                        spectrum: str = "sigma", names: Sequence[str] | None = None) -> list[RankDynamics]:
-    """rank_dynamics for many responses at once: equal-size eigen-problems of all of them share one solve."""
-    check_positive_int(stride, name="stride")
-    check_positive_int(window, name="window", allow_none=True)
-    check_spectrum(spectrum)
+                        spectrum: str = "sigma", names: Sequence[str] | None = None,
+                        device: str = "cpu") -> list[RankDynamics]:
+    """rank_dynamics for many responses at once: equal-size eigen-problems of a group share one solve."""
+    settings = MetricSettings(stride=stride, window=window, center=center, spectrum=spectrum, device=device)
+    return measure_dynamics(list_of_H, settings, names)
+
+
+def measure_dynamics(list_of_H: Sequence, settings: MetricSettings, names: Sequence[str] | None = None
+                     ) -> list[RankDynamics]:
+    """rank_dynamics_batch with its settings as one object."""
+    return [spectra.dynamics for _, spectra in response_spectra(list_of_H, settings, names)]
+
+
+def response_spectra(list_of_H: Sequence, settings: MetricSettings, names: Sequence[str] | None = None
+                     ) -> Iterator[tuple[torch.Tensor, ResponseSpectra]]:
+    """Each response as a float64 matrix on the metrics device, with its spectra, in order, a group at a time.
+
+    The matrix is only valid until the next group is taken: use it (e.g. for curvature) before moving on.
+    """
     labels = list(names) if names is not None else [f"response {i}" for i in range(len(list_of_H))]
-    matrices = [as_float64_matrix(H, name=label) for H, label in zip(list_of_H, labels)]
-    results: list[RankDynamics] = []
-    for group in _groups_by_memory(matrices):
-        results.extend(_dynamics_of_group(group, stride=stride, window=window, center=center, spectrum=spectrum))
-    return results
+    where = placement(settings.device)
+    for group in _groups_by_memory(list_of_H):
+        matrices = [as_float64_matrix(list_of_H[i], name=labels[i], device=where.work) for i in group]
+        yield from zip(matrices, _spectra_of_group(matrices, settings, where))
 
 
-def _groups_by_memory(matrices: list[torch.Tensor]) -> list[list[torch.Tensor]]:
-    """Split responses into consecutive groups whose Gram matrices together fit GROUP_BYTES."""
-    groups: list[list[torch.Tensor]] = [[]]
+def _groups_by_memory(list_of_H: Sequence) -> Iterator[list[int]]:
+    """Indices of consecutive responses whose float64 matrices and Gram/covariance matrices fit GROUP_BYTES."""
+    group: list[int] = []
     used = 0
-    for matrix in matrices:
-        side = min(matrix.shape)
-        cost = 8 * side * side
-        if groups[-1] and used + cost > GROUP_BYTES:
-            groups.append([])
-            used = 0
-        groups[-1].append(matrix)
+    for index, H in enumerate(list_of_H):
+        T, d = row_count_and_width(H)
+        cost = 8 * (2 * T * d + min(T, d) ** 2)  # the matrix, its contrasts, its Gram or covariance
+        if group and used + cost > GROUP_BYTES:
+            yield group
+            group, used = [], 0
+        group.append(index)
         used += cost
-    return [group for group in groups if group]
+    if group:
+        yield group
 
 
-def _dynamics_of_group(matrices: list[torch.Tensor], *, stride: int, window: int | None, center: bool,
-                       spectrum: str) -> list[RankDynamics]:
+def _spectra_of_group(matrices: list[torch.Tensor], settings: MetricSettings,
+                      where: Placement) -> list[ResponseSpectra]:
     """One spectral solve for every prefix (and the whole response) of every matrix in the group."""
-    rows, counts, layout = [], [], []
+    rows, jobs, layout = [], [], []
     for H in matrices:
         T = H.shape[0]
-        windowed = H[window_rows(T, window)]
-        prefix_counts = [prefix_row_count(k, center=center) for k in prefix_lengths(windowed.shape[0], stride)]
-        whole_count = prefix_row_count(T, center=center) if T >= 2 else None
-        rows.append(contrast_rows(windowed, center=center))
-        if whole_count is None or windowed.shape[0] == T:
-            counts.append(prefix_counts + ([whole_count] if whole_count is not None else []))
-            layout.append((len(rows) - 1, None))
+        windowed = H[window_rows(T, settings.window)]
+        prefixes = [prefix_row_count(k, center=settings.center)
+                    for k in prefix_lengths(windowed.shape[0], settings.stride)]
+        whole = Job(len(rows), prefix_row_count(T, center=settings.center), keep_spectrum=True) if T >= 2 else None
+        rows.append(contrast_rows(windowed, center=settings.center))
+        prefix_jobs = [Job(len(rows) - 1, r) for r in prefixes]
+        if whole is None or windowed.shape[0] == T:
+            jobs.append(prefix_jobs + ([whole] if whole is not None else []))
         else:
-            counts.append(prefix_counts)
-            rows.append(contrast_rows(H, center=center))
-            counts.append([whole_count])
-            layout.append((len(rows) - 2, len(rows) - 1))
-    ers = leading_block_spectra(rows, counts, reduce=partial(effective_ranks, spectrum=spectrum))
-    return [_assemble(ers, H.shape[0], windowed_at, whole_at) for H, (windowed_at, whole_at) in zip(matrices, layout)]
+            jobs.append(prefix_jobs)
+            rows.append(contrast_rows(H, center=settings.center))
+            whole.owner = len(rows) - 1
+            jobs.append([whole])
+        layout.append((prefix_jobs, whole))
+    solve_jobs(rows, jobs, reduce=partial(effective_ranks, spectrum=settings.spectrum), where=where)
+    return [_assemble(prefix_jobs, whole) for prefix_jobs, whole in layout]
 
 
-def _assemble(ers: list[list[torch.Tensor]], T: int, windowed_at: int, whole_at: int | None) -> RankDynamics:
-    """Collect one response's prefix ERs and whole-response ER from the group's results."""
-    values = [float(v) for v in ers[windowed_at]]
-    if T < 2:
-        prefix, whole = values, math.nan
-    elif whole_at is None:
-        prefix, whole = values[:-1], values[-1]
-    else:
-        prefix, whole = values, float(ers[whole_at][0])
-    erv, era = velocity_and_acceleration(np.asarray(prefix))
-    return RankDynamics(er=whole, erv=erv, era=era, prefix_er=np.asarray(prefix, dtype=np.float64))
+def _assemble(prefix_jobs: list[Job], whole: Job | None) -> ResponseSpectra:
+    """One response's prefix ERs, whole-response ER and whole spectrum, brought back to the CPU."""
+    prefix = torch.stack([job.result for job in prefix_jobs]).cpu().numpy() if prefix_jobs else np.zeros(0)
+    erv, era = velocity_and_acceleration(prefix)
+    er = float(whole.result) if whole is not None else math.nan
+    sigma = whole.spectrum.cpu() if whole is not None else None
+    return ResponseSpectra(RankDynamics(er=er, erv=erv, era=era, prefix_er=prefix.astype(np.float64)), sigma)

@@ -75,7 +75,7 @@ def curvature(H, *, min_step_norm: float = 1e-6, name: str = "the response") -> 
     Steps shorter than `min_step_norm` (a repeated state) have no direction and are skipped, as in the
     reference; unlike it, nothing is cut at 256-token chunk boundaries. NaN when fewer than two steps remain.
     """
-    matrix = as_float64_matrix(H, name=name)
+    matrix = as_float64_matrix(H, name=name, device=H.device if isinstance(H, torch.Tensor) else "cpu")
     steps = matrix[1:] - matrix[:-1]
     norms = steps.norm(dim=1)
     keep = norms > min_step_norm

@@ -22,7 +22,8 @@ SHARDS = "shards"
 RESULTS = "results.json"  # the scores file of an eval folder, beside its per-benchmark runs
 CHECKPOINT_NAME = re.compile(r"checkpoint-(\d+)")  # a training run's checkpoints/checkpoint-<step>
 BOOKKEEPING = ("semspace_version", "schema_version", "status", "created", "updated", "shards")
-NOT_SETTINGS = ("status", "created", "updated", "shards")
+# `runtime`: how this machine ran the run (why this dtype, where metrics ran), which a resume elsewhere may change.
+NOT_SETTINGS = ("status", "created", "updated", "shards", "runtime")
 RUN_FIX = "Pass the --out folder of a semspace collect or train run."
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from semspace.errors import InvalidInputError
+from semspace.metrics.placement import check_device
 from semspace.models import DEFAULT_MODEL
 
 # Config names of shaper options -> the shaper's own argument names. None in a config means "the shaper's default".
@@ -17,8 +18,8 @@ SHAPER_OPTIONS = {"verl_mode": "mode", "verl_scope": "scope", "verl_baseline": "
 # The config options each shape reads; setting another shape's option is an error, not silently ignored.
 SHAPE_OPTIONS = {"none": (), "entropy": ("entropy_alpha", "kappa"),
                  "verl": ("verl_mode", "verl_scope", "verl_baseline", "ema_alpha", "gain", "kappa", "aux_weight")}
-# Settings that say where and whether to continue, not what the run is: left out of the run's manifest.
-NOT_RUN_SETTINGS = ("out", "resume")
+# Settings that say where, whether and on what to continue, not what the run is: left out of the manifest.
+NOT_RUN_SETTINGS = ("out", "resume", "metrics_device")
 VLLM_MODES = ("colocate", "server")
 
 
@@ -43,6 +44,7 @@ class TrainConfig:
     stride: int = 40
     window: int | None = 512
     global_stride: int = 20
+    metrics_device: str = "auto"
     num_generations: int = 4
     num_iterations: int = 1
     batch_size: int = 2
@@ -101,6 +103,7 @@ def build_config(file_values: dict, given: dict) -> TrainConfig:
         raise InvalidInputError(f"--vllm-mode must be one of {VLLM_MODES}.", "Use colocate or server.")
     config = TrainConfig(**merged)
     check_positive(config)
+    check_device(config.metrics_device)
     check_verl_can_fire(config)
     return config
 

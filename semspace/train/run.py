@@ -77,7 +77,7 @@ def build_trainer(config: TrainConfig, on_load: Callable[[LoadedModel], None] | 
     trainer = ShapedGRPOTrainer(model=loaded.model, reward_funcs=[correctness_reward], args=grpo_config(config),
                                 train_dataset=Dataset.from_list(records), processing_class=loaded.tokenizer,
                                 shaper=shaper, step_writer=writer, stride=config.stride, window=config.window,
-                                global_stride=config.global_stride)
+                                global_stride=config.global_stride, metrics_device=config.metrics_device)
     return trainer, writer
 
 

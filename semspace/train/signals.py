@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 from accelerate.utils import is_peft_model
 
-from semspace.metrics import rank_dynamics_batch
+from semspace.metrics import MetricSettings, measure_dynamics
 
 
 @dataclass
@@ -77,12 +77,11 @@ def predictive_states(model, completion_width: int) -> Iterator[list[torch.Tenso
         handle.remove()
 
 
-def completion_signals(policy_pass: PolicyPass, valid: torch.Tensor, *, stride: int,
-                       window: int | None) -> Signals:
+def completion_signals(policy_pass: PolicyPass, valid: torch.Tensor, settings: MetricSettings) -> Signals:
     """H of each completion (its valid rows), ER/ERV/ERA (SPEC §3) and masked token entropies."""
     valid = valid.cpu().bool()
     hidden = [states[keep] for states, keep in zip(policy_pass.states, valid)]
-    dynamics = rank_dynamics_batch(hidden, stride=stride, window=window)
+    dynamics = measure_dynamics(hidden, settings)
     entropy = torch.where(valid, policy_pass.entropies.detach().float().cpu(), torch.zeros(()))
     er, erv, era = (torch.tensor([getattr(d, k) for d in dynamics], dtype=torch.float64) for k in ("er", "erv", "era"))
     return Signals(hidden, er, erv, era, entropy, valid)

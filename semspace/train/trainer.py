@@ -13,6 +13,7 @@ from trl import GRPOTrainer
 from trl.models.utils import disable_gradient_checkpointing
 
 from semspace.errors import InvalidInputError
+from semspace.metrics import MetricSettings
 from semspace.metrics.training import INDICATORS, RESPONSE_COLUMNS, finite_mean, step_metrics, tracker_metrics
 from semspace.shaping import VerlShaper
 from semspace.store import RunWriter
@@ -30,17 +31,19 @@ class ShapedGRPOTrainer(GRPOTrainer):
     """GRPO whose advantages pass through `shaper` (SPEC §7), with any reward functions and any dataset TRL takes.
 
     A completion counts as correct (Fig. 2's split) when its TRL reward, the weighted sum of `reward_funcs`, is above
-    `correct_above`. ER/ERV/ERA come from the policy's own last-layer states in TRL's no-grad forward: its old
+    `correct_above`. ER/ERV/ERA (stride, window; spectra solved on `metrics_device`) come from the policy's own last-layer states in TRL's no-grad forward: its old
     log-prob pass when TRL makes one (more than one iteration per generation, vLLM importance sampling), else one
     more pass of the same kind. Each step's semspace metrics go into TRL's logs under `semspace/`; with
     `step_writer`, they also go to a run folder as one row per step at every logging step.
     """
 
     def __init__(self, *args, shaper=None, stride: int = 40, window: int | None = 512, global_stride: int = 20,
-                 correct_above: float = 0.0, step_writer: RunWriter | None = None, **kwargs):
+                 correct_above: float = 0.0, metrics_device: str = "auto", step_writer: RunWriter | None = None,
+                 **kwargs):
+        self.metric_settings = MetricSettings(stride=stride, window=window, device=metrics_device)
         super().__init__(*args, **kwargs)
         self.shaper = shaper if shaper is not None else VerlShaper()
-        self.stride, self.window, self.global_stride = stride, window, global_stride
+        self.global_stride = global_stride
         self.correct_above, self.step_writer = correct_above, step_writer
         self.pending_rows: list[dict] = []
         self.last_signals: Signals | None = None
@@ -63,7 +66,7 @@ class ShapedGRPOTrainer(GRPOTrainer):
         if self._policy_pass is None:
             self._own_policy_pass(output)
         valid = output["completion_mask"].bool() & output.get("tool_mask", output["completion_mask"]).bool()
-        signals = completion_signals(self._policy_pass, valid, stride=self.stride, window=self.window)
+        signals = completion_signals(self._policy_pass, valid, self.metric_settings)
         self.last_signals, self._policy_pass = signals, None
         output["advantages"] = self._shape(output, signals)
         return output

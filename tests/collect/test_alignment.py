@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from semspace.collect import CollectConfig, SamplingSettings, capture, run_collect
+from semspace.metrics import MetricSettings
 from semspace.models import tiny_random
 from semspace.store import read_run
 
@@ -24,7 +25,7 @@ def collected(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "aligned"
     config = CollectConfig(out=out, model="tiny-random", dataset="arithmetic:3", batch_size=3,
                            sampling=SamplingSettings(n=3, max_new_tokens=12), save_hidden=True,
-                           hidden_dtype="float32", stride=2, window=8)
+                           hidden_dtype="float32", metrics=MetricSettings(stride=2, window=8))
     run_collect(config)
     return read_run(out, hidden=True)
 

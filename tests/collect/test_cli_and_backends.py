@@ -69,7 +69,9 @@ def test_bad_input_gives_exit_2_and_one_line(tmp_path, args, needle):
     result = run_cli("collect", "--out", str(out), "--dataset", "arithmetic:1", *TINY, *args)
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error:") and needle in lines[0], result.stderr
+    errors = [line for line in lines if line.startswith("error:")]
+    assert errors == lines[-1:] and needle in errors[0], result.stderr
+    assert all(line.startswith("model tiny-random") for line in lines[:-1]), "only the model line may come first"
     assert not (out / "shards").exists() or not any((out / "shards").iterdir())
 
 

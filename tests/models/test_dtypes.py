@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from semspace.analyses import recompute_run
-from semspace.collect import CollectConfig, SamplingSettings, run_collect
+from semspace.collect import CollectConfig, CollectEvents, SamplingSettings, run_collect
+from semspace.metrics import MetricSettings
 from semspace.models import dtypes, load_model, tiny_random
 from semspace.models.dtypes import choose_dtype, cpu_runs_natively
 from semspace.store import read_manifest, read_run
@@ -84,11 +85,17 @@ def test_loading_a_bf16_checkpoint_with_auto(bf16_folder, cpu_kind):
 def test_a_float32_run_stores_float32_states_whose_metrics_recompute_exactly(tmp_path, bf16_folder, monkeypatch):
     monkeypatch.setattr(dtypes, "cpu_runs_natively", lambda dtype: dtype == torch.float32)
     config = CollectConfig(out=tmp_path / "run", model=str(bf16_folder), dataset="arithmetic:2",
-                           sampling=SamplingSettings(n=2, max_new_tokens=12), stride=2, save_hidden=True,
+                           sampling=SamplingSettings(n=2, max_new_tokens=12), metrics=MetricSettings(stride=2),
+                           save_hidden=True,
                            device="cpu")
     seen = []
-    run_collect(config, on_load=seen.append)
-    assert [loaded.dtype for loaded in seen] == ["float32"]
+
+    class Seen(CollectEvents):
+        def loaded(self, loaded):
+            seen.append(loaded.dtype)
+
+    run_collect(config, Seen())
+    assert seen == ["float32"]
     assert read_manifest(config.out)["model"]["dtype"] == "float32"
     stored = read_run(config.out, hidden=True)
     assert all(h.dtype == np.float32 for h in stored["hidden"])
