@@ -34,13 +34,13 @@ from semspace.models import load_model
 DIM, WINDOW = 3584, 512
 
 
-def timed(call) -> tuple[float, float]:
-    """(seconds, peak extra MiB over the resident size before the call)."""
+def timed(call, *args, **kwargs) -> tuple[float, float]:
+    """(seconds, peak extra MiB over the resident size before the call) of call(*args, **kwargs)."""
     gc.collect()
     before = resident_bytes()
     with peak_resident(0.005) as peak:
         start = time.perf_counter()
-        call()
+        call(*args, **kwargs)
         seconds = time.perf_counter() - start
     return seconds, max(peak["bytes"] - before, 0) / 2**20
 
@@ -55,10 +55,9 @@ def per_response(args) -> None:
         states = [torch.from_numpy(a).to(torch.bfloat16) for a in arrays]
         for stride in args.strides:
             options = dict(stride=stride, window=WINDOW, device=args.metrics_device)
-            alone, _ = timed(lambda: rank_dynamics_batch(states, **options))
-            every, peak = timed(lambda: response_metrics_batch(states, **options))
-            floats = [s.float().numpy() for s in states]
-            reference, _ = timed(lambda: reference_gram_loop(floats, stride, WINDOW))
+            alone, _ = timed(rank_dynamics_batch, states, **options)
+            every, peak = timed(response_metrics_batch, states, **options)
+            reference, _ = timed(reference_gram_loop, [s.float().numpy() for s in states], stride, WINDOW)
             n = args.responses
             print(f"{T:>5} {stride:>6} {alone / n:>11.2f} {every / n:>13.2f} {every / alone:>6.2f} "
                   f"{reference / n:>10.2f} {reference / every:>8.2f} {peak:>9.0f}")
@@ -68,8 +67,7 @@ def batch_memory(args) -> None:
     print("\n2. peak extra memory of a batch, T=1536, stride 40 (input states bf16, allocated before)")
     for size in (4, 16):
         states = [torch.from_numpy(hidden_like(i, 1536, DIM)).to(torch.bfloat16) for i in range(size)]
-        seconds, peak = timed(lambda: response_metrics_batch(states, stride=40, window=WINDOW,
-                                                             device=args.metrics_device))
+        seconds, peak = timed(response_metrics_batch, states, stride=40, window=WINDOW, device=args.metrics_device)
         print(f"{size} responses: {peak:7.0f} MiB extra, {seconds / size:.2f} s per response")
 
 

@@ -31,10 +31,11 @@ class ShapedGRPOTrainer(GRPOTrainer):
     """GRPO whose advantages pass through `shaper` (SPEC §7), with any reward functions and any dataset TRL takes.
 
     A completion counts as correct (Fig. 2's split) when its TRL reward, the weighted sum of `reward_funcs`, is above
-    `correct_above`. ER/ERV/ERA (stride, window; spectra solved on `metrics_device`) come from the policy's own last-layer states in TRL's no-grad forward: its old
-    log-prob pass when TRL makes one (more than one iteration per generation, vLLM importance sampling), else one
-    more pass of the same kind. Each step's semspace metrics go into TRL's logs under `semspace/`; with
-    `step_writer`, they also go to a run folder as one row per step at every logging step.
+    `correct_above`. ER/ERV/ERA (`stride`, `window`; spectra solved on `metrics_device`) come from the policy's own
+    last-layer states in TRL's no-grad forward: its old log-prob pass when TRL makes one (more than one iteration
+    per generation, vLLM importance sampling), else one more pass of the same kind. Each step's semspace metrics go
+    into TRL's logs under `semspace/`; with `step_writer`, they also go to a run folder as one row per step at
+    every logging step.
     """
 
     def __init__(self, *args, shaper=None, stride: int = 40, window: int | None = 512, global_stride: int = 20,
