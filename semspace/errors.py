@@ -30,6 +30,10 @@ class RunExistsError(SemspaceError):
     """An output folder already holds a run; semspace never overwrites one."""
 
 
+class RunLockedError(SemspaceError):
+    """Another process is writing the run; a second writer would overwrite its shards."""
+
+
 class CorruptShardError(SemspaceError):
     """A shard of a run is truncated, unreadable or does not match its manifest."""
 

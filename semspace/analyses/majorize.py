@@ -82,7 +82,7 @@ def window_settings(manifest: dict, *, windows: str = "growing", width: int | No
         raise InvalidInputError("--width goes with --windows sliding, and sliding windows need it.",
                                 "Pass --windows sliding --width W, or growing without --width.")
     settings = metric_settings(manifest, stride=stride, window=window)
-    return Windows(windows, settings["stride"], settings["window"], settings["center"], width)
+    return Windows(windows, settings.stride, settings.window, settings.center, width)
 
 
 def window_spectra(H: np.ndarray, windows: Windows, name: str) -> tuple[list[np.ndarray], list[tuple[int, int]]]:

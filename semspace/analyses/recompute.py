@@ -43,15 +43,18 @@ def recompute_run(source, out, *, stride: int | None = None, window: int | None 
                                device=device)  # refuses bad settings before anything is written
     require_hidden(source)
     writer = RunWriter(out, derived_manifest(source, manifest, settings, keep_hidden=keep_hidden))
-    rows = iter_responses(source, hidden=True, check_hashes=True)
+    rows = iter_responses(source, hidden=True)
     total, done = sum(entry["rows"] for entry in manifest["shards"]), 0
-    for entry in manifest["shards"]:
-        shard = list(itertools.islice(rows, entry["rows"]))
-        writer.write_shard(recompute_rows(shard, settings, keep_hidden=keep_hidden))
-        done += len(shard)
-        if on_shard is not None:
-            on_shard(done, total)
-    writer.finish()
+    try:
+        for entry in manifest["shards"]:
+            shard = list(itertools.islice(rows, entry["rows"]))
+            writer.write_shard(recompute_rows(shard, settings, keep_hidden=keep_hidden))
+            done += len(shard)
+            if on_shard is not None:
+                on_shard(done, total)
+        writer.finish()
+    finally:
+        writer.close()
     return out
 
 

@@ -57,6 +57,9 @@ def collect(
     dtype: str = typer.Option("auto", help=f"Model dtype: auto, float32, bfloat16 or float16; {AUTO_HELP}. The "
                                            "dtype used is printed at start and kept in the manifest."),
     shard_prompts: int = typer.Option(16, help="Prompts per Parquet shard: the most work a crash can lose."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first response whose hidden states or logits "
+                                                        "are not finite (fp16 overflow). Default: keep it as a row "
+                                                        "with NaN metrics and the reason in `metric_error`."),
 ) -> None:
     """Sample responses, capture their last-layer hidden states, and store every metric as Parquet shards."""
     config = CollectConfig(
@@ -66,7 +69,7 @@ def collect(
         answer_field=answer_field, save_hidden=save_hidden, hidden_dtype=hidden_dtype, align=align,
         layers=tuple(layers), metrics=MetricSettings(stride=stride, window=window or None, device=metrics_device),
         backend=backend, resume=resume,
-        device=device, dtype=dtype, prompts_per_shard=shard_prompts,
+        device=device, dtype=dtype, prompts_per_shard=shard_prompts, strict=strict,
     )
     run_with_progress(config)
     console.print(f"[green]done:[/green] run written to {out}. Look at it with `semspace inspect {out}`.")

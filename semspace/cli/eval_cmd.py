@@ -69,6 +69,9 @@ def eval_command(
                                            "benchmark of one eval uses the same."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted eval in --out: finished "
                                                         "benchmarks are kept, an unfinished one continues."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first response whose hidden states or logits "
+                                                        "are not finite. Default: a row with NaN metrics and the "
+                                                        "reason in `metric_error` (it is still graded)."),
 ) -> None:
     """pass@k of a model on benchmarks: n samples per problem, graded with math-verify, unbiased estimator."""
     benchmarks, ks = _benchmarks_and_ks(benchmark, k, extra or [])
@@ -77,7 +80,7 @@ def eval_command(
         ks=tuple(ks) or None, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens, seed=seed,
         limit=limit, batch_size=batch_size, template=template,
         metrics=MetricSettings(stride=stride, window=window or None, device=metrics_device),
-        backend=backend, device=device, dtype=dtype, resume=resume,
+        backend=backend, device=device, dtype=dtype, resume=resume, strict=strict,
     )
     results = run_with_progress(config)
     printer = Console(width=None if sys.stdout.isatty() else WIDE)

@@ -12,7 +12,7 @@ from rich.table import Table
 from semspace.cli.app import app
 from semspace.store import summarize_run
 
-RUN_FIELDS = ("status", "rows", "prompts", "shards", "semspace_version", "created", "updated")
+RUN_FIELDS = ("status", "rows", "prompts", "metric_errors", "shards", "semspace_version", "created", "updated")
 METRIC_STATS = ("count", "nan", "mean", "std", "min", "max")
 
 

@@ -26,11 +26,13 @@ ACCELERATOR_BATCH_TOKENS = 16384
 
 @dataclass
 class Capture:
-    """What the pass gives for one response: H of the last layer, H of extra layers, token statistics."""
+    """What the pass gives for one response: H of the last layer, H of extra layers, token statistics, and why the
+    token statistics could not be computed (their values are NaN then), if they could not."""
 
     hidden: torch.Tensor
     tokens: TokenStats
     layers: dict[int, torch.Tensor] = field(default_factory=dict)
+    error: str | None = None
 
 
 def check_alignment(align: str) -> None:
@@ -98,11 +100,21 @@ def _capture_batch(model, prompts, responses, align: str, layers: tuple[int, ...
         results = []
         for row, (prompt, response) in enumerate(zip(prompts, responses)):
             predictive = last[row, row_slice(len(prompt), len(response), "predictive")]
-            tokens = _token_stats(model, predictive, torch.tensor(response, device=device))
+            tokens, error = _token_stats_or_nan(model, predictive, torch.tensor(response, device=device))
             rows = row_slice(len(prompt), len(response), align)
             extra = {layer: output.hidden_states[layer][row, rows].cpu() for layer in layers}
-            results.append(Capture(hidden=last[row, rows].cpu(), tokens=tokens, layers=extra))
+            results.append(Capture(hidden=last[row, rows].cpu(), tokens=tokens, layers=extra, error=error))
     return results
+
+
+def _token_stats_or_nan(model, predictive_rows: torch.Tensor, token_ids: torch.Tensor
+                        ) -> tuple[TokenStats, str | None]:
+    """The token statistics, or NaN ones and the reason when the logits overflowed (one response, not the run)."""
+    try:
+        return _token_stats(model, predictive_rows, token_ids), None
+    except InvalidInputError as error:
+        nan = np.full(token_ids.shape[0], np.nan)
+        return TokenStats(nan, nan, nan), f"token statistics: {error.cause}"
 
 
 def _token_stats(model, predictive_rows: torch.Tensor, token_ids: torch.Tensor) -> TokenStats:

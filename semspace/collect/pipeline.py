@@ -51,6 +51,7 @@ class CollectConfig:
     device: str = "auto"
     dtype: str = "auto"
     prompts_per_shard: int = 16
+    strict: bool = False  # a response with non-finite states or logits stops the run instead of getting NaN metrics
     kind: str | None = None  # what made the run, recorded in the manifest when set ("eval" for eval sub-runs)
 
     def check(self) -> None:
@@ -159,15 +160,18 @@ def run_collect(config: CollectConfig, events: CollectEvents | None = None, engi
     progress = Progress(len(mine) - len(todo), len(mine), 0, 0)
     finish = BatchFinisher(config, engine.loaded.tokenizer, writer, progress, events,
                            with_level=any(problem.level is not None for problem in problems.problems))
-    with BackgroundStage(finish, depth=BATCHES_IN_FLIGHT) as stage:
-        for start in range(0, len(todo), config.batch_size):
-            stage.submit(_sample_and_capture(config, engine, todo[start:start + config.batch_size], progress,
-                                             events))
-            progress.timings.waiting = stage.waited
-        stage.drain()
-    finish.flush()
-    engine.state.wait_for_everyone()
-    writer.finish()
+    try:
+        with BackgroundStage(finish, depth=BATCHES_IN_FLIGHT) as stage:
+            for start in range(0, len(todo), config.batch_size):
+                stage.submit(_sample_and_capture(config, engine, todo[start:start + config.batch_size], progress,
+                                                 events))
+                progress.timings.waiting = stage.waited
+            stage.drain()
+        finish.flush()
+        engine.state.wait_for_everyone()
+        writer.finish()
+    finally:
+        writer.close()
     events.finished(progress)
     return config.out
 
@@ -214,7 +218,8 @@ class BatchFinisher:
         config = self.config
         rows = build_rows(captured.batch, captured.prompts, captured.flat, captured.captures, self.tokenizer,
                           config.metrics, layers=config.layers,
-                          hidden_dtype=config.hidden_dtype if config.save_hidden else None, with_level=self.with_level)
+                          hidden_dtype=config.hidden_dtype if config.save_hidden else None, with_level=self.with_level,
+                          strict=config.strict)
         self.progress.timings.metrics += time.perf_counter() - started
         self.pending.extend(rows)
         if len({row["prompt_id"] for row in self.pending}) >= self.config.prompts_per_shard:

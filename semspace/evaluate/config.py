@@ -40,6 +40,7 @@ class EvalConfig:
     device: str = "auto"
     dtype: str = "auto"
     resume: bool = False
+    strict: bool = False
 
     def pass_ks(self) -> list[int]:
         """The k values reported, ascending: those given, else every power of two up to n."""
@@ -65,6 +66,6 @@ class EvalConfig:
         return CollectConfig(
             out=Path(self.out) / benchmark.name, model=self.model, dataset=benchmark.dataset, sampling=sampling,
             seed=self.seed, limit=self.limit, batch_size=self.batch_size, template=self.template,
-            metrics=self.metrics, backend=self.backend, device=self.device, dtype=self.dtype,
+            metrics=self.metrics, backend=self.backend, device=self.device, dtype=self.dtype, strict=self.strict,
             kind="eval",
         )

@@ -62,12 +62,19 @@ def _as_logits(logits) -> torch.Tensor:
 
 
 def _chunk_stats(chunk: torch.Tensor, ids: torch.Tensor | None) -> tuple[torch.Tensor, ...]:
-    """Entropy, log-prob of ids, top-1 prob of one float32 chunk of rows."""
-    logp = torch.log_softmax(chunk.float(), dim=-1)
+    """Entropy, log-prob of ids, top-1 prob of one float32 chunk of rows.
+
+    A logit of -inf is a masked token (probability 0, no share of the entropy); NaN and +inf are overflow.
+    """
+    values = chunk.float()
+    if torch.isnan(values).any() or torch.isposinf(values).any():
+        raise InvalidInputError("logits contain NaN or +inf.", "Check the model's dtype (fp16 overflow is common).")
+    if torch.isneginf(values).all(dim=-1).any():
+        raise InvalidInputError("a row of logits is -inf everywhere: no token is possible.",
+                                "Check the logits processor or mask that produced them.")
+    logp = torch.log_softmax(values, dim=-1)
     probs = logp.exp()
-    entropy = -(probs * logp).sum(dim=-1)
-    if not torch.isfinite(entropy).all():
-        raise InvalidInputError("logits contain NaN or inf.", "Check the model's dtype (fp16 overflow is common).")
+    entropy = -torch.where(probs > 0, probs * logp, torch.zeros_like(probs)).sum(dim=-1)
     top1 = probs.amax(dim=-1)
     logprob = logp.gather(-1, ids.unsqueeze(-1)).squeeze(-1) if ids is not None else torch.full_like(top1, math.nan)
     return entropy, logprob, top1

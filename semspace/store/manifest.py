@@ -22,8 +22,10 @@ SHARDS = "shards"
 RESULTS = "results.json"  # the scores file of an eval folder, beside its per-benchmark runs
 CHECKPOINT_NAME = re.compile(r"checkpoint-(\d+)")  # a training run's checkpoints/checkpoint-<step>
 BOOKKEEPING = ("semspace_version", "schema_version", "status", "created", "updated", "shards")
-# `runtime`: how this machine ran the run (why this dtype, where metrics ran), which a resume elsewhere may change.
-NOT_SETTINGS = ("status", "created", "updated", "shards", "runtime")
+# Not what makes two runs the same: bookkeeping; the versions (a resume checks the schema version apart: the package
+# version may change between an interruption and its resume); `runtime`: how this machine ran the run (why this
+# dtype, where metrics ran), which a resume elsewhere may change.
+NOT_SETTINGS = ("semspace_version", "schema_version", "status", "created", "updated", "shards", "runtime")
 RUN_FIX = "Pass the --out folder of a semspace collect or train run."
 
 
@@ -121,6 +123,11 @@ def check_schema_version(fields: dict, *, where: str) -> None:
             f"{where} was written by semspace {writer} with schema version {version};"
             f" semspace {__version__} reads schema version {SCHEMA_VERSION} and older.",
             "Upgrade semspace (pip install -U semspace) to read it.")
+
+
+def shard_fields(manifest: dict) -> dict:
+    """What each shard carries of the manifest in its Parquet metadata: all but the parts that change as it runs."""
+    return as_json({key: value for key, value in manifest.items() if key not in ("status", "updated", "shards")})
 
 
 def settings(manifest: dict) -> dict:

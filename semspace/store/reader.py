@@ -17,7 +17,8 @@ from semspace.store.shards import check_shard
 
 
 def validate_run(run, *, check_hashes: bool = True) -> dict:
-    """Check each listed shard is present, whole, of a readable schema and unchanged; return the manifest."""
+    """Check each listed shard is present, of its listed size and row count, with a readable Parquet footer and
+    schema, and (with `check_hashes`, reading every byte) unchanged since written; return the manifest."""
     manifest = read_manifest(run)
     for entry in manifest["shards"]:
         check_shard(Path(run) / SHARDS / entry["file"], entry, check_hashes=check_hashes)
@@ -25,8 +26,12 @@ def validate_run(run, *, check_hashes: bool = True) -> dict:
 
 
 def read_run(run, columns: Sequence[str] | None = None, hidden: bool = False, *,
-             check_hashes: bool = True) -> pd.DataFrame:
-    """All rows of a run in shard order; hidden states only when asked for, as one (T, d) array per row."""
+             check_hashes: bool = False) -> pd.DataFrame:
+    """All rows of a run in shard order; hidden states only when asked for, as one (T, d) array per row.
+
+    Shards are checked cheaply (size, row count, Parquet footer); `check_hashes` also compares their sha256, which
+    reads every byte (`semspace inspect --verify` does; a resume always does).
+    """
     paths = _shard_paths(run, validate_run(run, check_hashes=check_hashes))
     wanted = _wanted_columns(run, paths, columns, hidden)
     tables = [pq.read_table(path, columns=_present(path, wanted)) for path in paths]
@@ -79,6 +84,11 @@ def _wanted_columns(run, paths: list[Path], columns: Sequence[str] | None, hidde
                                 f"Choose from: {', '.join(available)}.")
     extra_hidden = [name for name in available if hidden and is_hidden_column(name) and name not in columns]
     return list(columns) + extra_hidden
+
+
+def run_columns(run, manifest: dict | None = None) -> list[str]:
+    """Every column any shard of the run holds (read from the Parquet footers only)."""
+    return _available_columns(_shard_paths(run, manifest or read_manifest(run)))
 
 
 def _available_columns(paths: list[Path]) -> list[str]:

@@ -36,6 +36,7 @@ BASE_COLUMNS: dict[str, pa.DataType] = {
     "token_entropy": pa.list_(pa.float32()),
     **{name: pa.float64() for name in SCALAR_METRICS},
     "prefix_er": pa.list_(pa.float64()),
+    "metric_error": pa.string(),  # why a response's metrics are NaN (non-finite states or logits); null when none
 }
 OPTIONAL_COLUMNS: dict[str, pa.DataType] = {"step": pa.int32()}
 HIDDEN_DTYPES = {"float16": pa.float16(), "float32": pa.float32()}
@@ -67,6 +68,15 @@ def shard_schema(
     fields += [pa.field(name, kind) for name, kind in (extra or {}).items()]
     schema = pa.schema(fields)
     return with_manifest(schema, metadata) if metadata is not None else schema
+
+
+def with_base_columns(schema: pa.Schema) -> pa.Schema:
+    """A run's schema with the base columns a newer semspace added (nullable), so a resume can write them; readers
+    see them as null in the older shards."""
+    for name, kind in BASE_COLUMNS.items():
+        if name not in schema.names:
+            schema = schema.append(pa.field(name, kind))
+    return schema
 
 
 def with_manifest(schema: pa.Schema, fields: Mapping) -> pa.Schema:

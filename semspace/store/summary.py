@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from semspace.store.manifest import BOOKKEEPING, read_manifest
-from semspace.store.reader import read_run
+from semspace.store.reader import read_run, run_columns
 from semspace.store.schema import SCALAR_METRICS
 
 SUMMARY_COLUMNS = (*SCALAR_METRICS, "reward", "n_tokens")
@@ -14,8 +14,9 @@ SUMMARY_COLUMNS = (*SCALAR_METRICS, "reward", "n_tokens")
 
 def summarize_run(run, *, check_hashes: bool = False) -> dict:
     """Counts, settings, accuracy and per-metric count / NaN / mean / std (ddof=1) / min / max of a run."""
-    frame = read_run(run, columns=["correct", *SUMMARY_COLUMNS], check_hashes=check_hashes)
     manifest = read_manifest(run)
+    errors = ["metric_error"] if "metric_error" in run_columns(run, manifest) else []
+    frame = read_run(run, columns=["correct", *SUMMARY_COLUMNS, *errors], check_hashes=check_hashes)
     return {
         "run": str(run),
         "status": manifest["status"],
@@ -26,6 +27,7 @@ def summarize_run(run, *, check_hashes: bool = False) -> dict:
         "shards": len(manifest["shards"]),
         "rows": sum(entry["rows"] for entry in manifest["shards"]),
         "prompts": sum(entry["prompts"] for entry in manifest["shards"]),
+        "metric_errors": int(frame["metric_error"].notna().sum()) if errors else 0,
         "settings": {key: value for key, value in manifest.items() if key not in BOOKKEEPING},
         "accuracy": accuracy(frame["correct"]),
         "metrics": {name: describe(frame[name]) for name in SUMMARY_COLUMNS},

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 
 from semspace import __version__
 from semspace.errors import CorruptShardError, InvalidInputError, RunExistsError
+from semspace.store.lock import RunLock
 from semspace.store.manifest import (
     BOOKKEEPING,
     MANIFEST,
@@ -19,10 +20,10 @@ from semspace.store.manifest import (
     fragment_paths,
     now,
     read_manifest,
-    settings,
+    shard_fields,
     write_json_atomic,
 )
-from semspace.store.schema import SCHEMA_VERSION, infer_schema, rows_to_table, with_manifest
+from semspace.store.schema import SCHEMA_VERSION, infer_schema, rows_to_table, with_base_columns, with_manifest
 from semspace.store.shards import (
     SHARD_NAME,
     check_shard,
@@ -59,20 +60,29 @@ class RunWriter:
                           "status": "running", "created": now(), "updated": None, **as_json(dict(manifest))}
         self._shards: list[dict] = []
         self._schema = None
-        if resume:
-            self._resume()
-        elif process_index == 0:
-            self._create()
-        else:
-            self._join()
+        self._lock = RunLock(self.run, process_index)
+        try:
+            if resume:
+                self._resume()
+            elif process_index == 0:
+                self._create()
+            else:
+                self._join()
+        except BaseException:
+            self.close()
+            raise
         self._next_number = max(shard_numbers(self.shards_dir, process_index), default=-1) + 1
+
+    def close(self) -> None:
+        """Let another writer take the run (the lock also goes when this process ends, however it ends)."""
+        self._lock.release()
 
     def write_shard(self, rows: Sequence[Mapping]) -> Path:
         """Write rows holding whole prompts as the next shard, then record it in this process's manifest."""
         if not rows:
             raise InvalidInputError("write_shard got no rows.", "Pass the rows of one or more whole prompts.")
         if self._schema is None:
-            self._schema = infer_schema(rows, metadata=settings(self._manifest))
+            self._schema = infer_schema(rows, metadata=shard_fields(self._manifest))
         table = rows_to_table(rows, self._schema)
         prompt_ids = set(table.column("prompt_id").to_pylist())
         repeated = sorted(prompt_ids & self.done_prompt_ids)
@@ -90,20 +100,27 @@ class RunWriter:
     def finish(self) -> None:
         """Mark the run complete; process 0 merges every process's shard list into manifest.json."""
         if self.process_index != 0:
+            self.close()
             return
         merged = read_manifest(self.run)
         write_json_atomic(self.run / MANIFEST, {**self._manifest, "status": "complete", "updated": now(),
                                                 "shards": merged["shards"]})
         for fragment in fragment_paths(self.run):
             fragment.unlink()
+        self.close()
 
     def _create(self) -> None:
         """Start a new run in an empty or missing folder; never touch one that holds anything."""
-        if self.run.exists() and any(self.run.iterdir()):
-            raise RunExistsError(f"{self.run} already holds a run (or other files).",
-                                 "Pass --resume to continue it, or choose another --out.")
+        self._refuse_if_not_empty()
+        self._lock.acquire()
+        self._refuse_if_not_empty()  # another writer may have started a run there before we took the lock
         self.shards_dir.mkdir(parents=True, exist_ok=True)
         self._save()
+
+    def _refuse_if_not_empty(self) -> None:
+        if self.run.exists() and any(path.name != self._lock.path.name for path in self.run.iterdir()):
+            raise RunExistsError(f"{self.run} already holds a run (or other files).",
+                                 "Pass --resume to continue it, or choose another --out.")
 
     def _join(self) -> None:
         """Join the run process 0 has just created, as process p > 0."""
@@ -126,16 +143,22 @@ class RunWriter:
             self.done_prompt_ids |= self._prompt_ids_if_readable(self.shards_dir / entry["file"])
         if self._shards:
             first = pq.read_schema(self.shards_dir / self._shards[0]["file"])
-            self._schema = with_manifest(first, settings(self._manifest))
+            self._schema = with_manifest(with_base_columns(first), shard_fields(self._manifest))
         if self.process_index == 0:
             self._hand_back_other_shards(others)
         self._save()
 
     def _existing(self, fix: str) -> dict:
-        """The run already in `out`, refused unless its settings equal this writer's."""
+        """The run already in `out`, locked for this writer, refused unless its settings equal this writer's."""
         if not (self.run / MANIFEST).is_file():
             raise InvalidInputError(f"{self.run} holds no run to join (no {MANIFEST}).", fix)
+        self._lock.acquire()
         existing = read_manifest(self.run)
+        if existing["schema_version"] != SCHEMA_VERSION:
+            raise InvalidInputError(
+                f"The run in {self.run} was written with schema version {existing['schema_version']} (semspace "
+                f"{existing.get('semspace_version', '?')}); this semspace writes schema version {SCHEMA_VERSION}.",
+                "Finish it with a semspace release that writes that schema, or start a new --out.")
         differing = differing_keys(existing, self._manifest)
         if differing:
             raise InvalidInputError(f"The run in {self.run} was made with different settings: {differing}.",

@@ -85,10 +85,14 @@ def run_training(config: TrainConfig, on_load: Callable[[LoadedModel], None] | N
     """Train, writing checkpoints (with the shaper state) and one row per step to the run in config.out."""
     checkpoint = latest_complete_checkpoint(config.out / CHECKPOINTS) if config.resume else None
     trainer, writer = build_trainer(config, on_load)
-    trainer.train(resume_from_checkpoint=checkpoint)
-    trainer.flush_step_rows()
-    if writer is not None:
-        writer.finish()
+    try:
+        trainer.train(resume_from_checkpoint=checkpoint)
+        trainer.flush_step_rows()
+        if writer is not None:
+            writer.finish()
+    finally:
+        if writer is not None:
+            writer.close()
     end_processes()
     return config.out
 

@@ -69,5 +69,27 @@ def test_bad_token_ids_are_refused():
         token_statistics(np.zeros((3, 5)), [1, 2])
     with pytest.raises(InvalidInputError, match="outside the vocabulary"):
         token_statistics(np.zeros((2, 5)), [1, 5])
-    with pytest.raises(InvalidInputError, match="NaN or inf"):
+    with pytest.raises(InvalidInputError, match="NaN or \\+inf"):
         token_entropy(np.full((2, 5), np.nan))
+
+
+def test_masked_logits_count_as_impossible_tokens():
+    """-inf logits (a masked vocabulary) give the entropy and log-probs of the distribution over the rest."""
+    logits = torch.tensor([[2.0, -math.inf, 0.5, -math.inf], [0.0, 1.0, -math.inf, 3.0]])
+    stats = token_statistics(logits, [0, 3])
+    for row, token, (entropy, logprob) in zip(logits, (0, 3), zip(stats.entropy, stats.logprob)):
+        allowed = row[torch.isfinite(row)].double()
+        p = torch.softmax(allowed, 0)
+        assert entropy == pytest.approx(float(-(p * p.log()).sum()))
+        assert logprob == pytest.approx(float(torch.log_softmax(row.double(), 0)[token]))
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_nan_and_positive_infinity_still_raise(bad):
+    with pytest.raises(InvalidInputError, match="NaN or \\+inf"):
+        token_statistics(torch.tensor([[0.0, bad, 1.0]]))
+
+
+def test_a_row_with_no_possible_token_raises():
+    with pytest.raises(InvalidInputError, match="-inf everywhere"):
+        token_statistics(torch.full((1, 3), -math.inf))

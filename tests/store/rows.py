@@ -57,4 +57,6 @@ def write_run(out: Path, shards: list[list[str]], *, hidden: bool = False, finis
         writer.write_shard(make_rows(prompt_ids, hidden=hidden))
     if finish:
         writer.finish()
+    else:
+        writer.close()  # as when its process ends without finishing (killed)
     return out

@@ -26,7 +26,7 @@ def test_design_columns_have_design_types():
         "response": pa.string(), "answer": pa.string(), "prediction": pa.string(), "correct": pa.bool_(),
         "reward": pa.float32(), "n_tokens": pa.int32(), "finish_reason": pa.string(),
         "response_token_ids": pa.list_(pa.int32()), "token_logprob": pa.list_(pa.float32()),
-        "token_entropy": pa.list_(pa.float32()), "prefix_er": pa.list_(pa.float64()),
+        "token_entropy": pa.list_(pa.float32()), "prefix_er": pa.list_(pa.float64()), "metric_error": pa.string(),
         **{name: pa.float64() for name in FLOATS},
     }
     assert {field.name: field.type for field in schema} == expected

@@ -4,10 +4,13 @@ import hashlib
 import json
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
+import semspace.store.shards as shards
 from semspace.errors import InvalidInputError, RunExistsError
-from semspace.store import RunWriter, read_manifest, read_run, validate_run
+from semspace.store import RunWriter, iter_responses, read_manifest, read_run, summarize_run, validate_run
+from semspace.store.manifest import file_sha256
 from tests.store.rows import SETTINGS, make_rows, write_run
 
 
@@ -100,6 +103,7 @@ def test_resume_adopts_a_shard_written_just_before_a_kill(tmp_path):
     manifest_after_first = (run / "manifest.json").read_bytes()
     writer.write_shard(make_rows(["b"]))
     (run / "manifest.json").write_bytes(manifest_after_first)  # killed between rename and manifest rewrite
+    writer.close()  # the killed process's lock goes with it
 
     resumed = RunWriter(run, SETTINGS, resume=True)
     assert resumed.done_prompt_ids == {"a", "b"}
@@ -180,6 +184,7 @@ def test_resuming_a_two_process_run(tmp_path):
     second = RunWriter(run, SETTINGS, process_index=1, num_processes=2)
     first.write_shard(make_rows(["a"]))
     second.write_shard(make_rows(["b"]))
+    second.close()  # process 1 ended (killed) without finishing
     first.finish()
 
     first = RunWriter(run, SETTINGS, resume=True, process_index=0, num_processes=2)
@@ -191,3 +196,43 @@ def test_resuming_a_two_process_run(tmp_path):
     assert [entry["file"] for entry in read_manifest(run)["shards"]] == [
         "part-00-00000.parquet", "part-01-00000.parquet", "part-01-00001.parquet"]
     assert read_manifest(run)["status"] == "complete"
+
+
+def test_reads_check_footers_and_sizes_while_verify_and_resume_check_hashes(tmp_path, monkeypatch):
+    run = write_run(tmp_path / "run", [["a"], ["b"]])
+    hashed, sha256 = [], shards.file_sha256
+    monkeypatch.setattr(shards, "file_sha256", lambda path: hashed.append(path.name) or sha256(path))
+    read_run(run)
+    list(iter_responses(run))
+    summarize_run(run)
+    assert hashed == [], "a read touches only footers and sizes"
+    summarize_run(run, check_hashes=True)
+    assert sorted(hashed) == ["part-00-00000.parquet", "part-00-00001.parquet"], "inspect --verify hashes all"
+    hashed.clear()
+    RunWriter(run, SETTINGS, resume=True).close()
+    assert len(hashed) == 2, "a resume hashes every shard before trusting it"
+
+
+def test_a_run_of_an_older_semspace_resumes_and_gains_the_new_columns(tmp_path):
+    run = write_run(tmp_path / "run", [["a"]], finish=False)
+    manifest = json.loads((run / "manifest.json").read_text())
+    (run / "manifest.json").write_text(json.dumps({**manifest, "semspace_version": "0.0.1"}))
+    old_shard = run / "shards" / "part-00-00000.parquet"
+    table = pq.read_table(old_shard)
+    pq.write_table(table.drop_columns(["metric_error"]).replace_schema_metadata(table.schema.metadata), old_shard)
+    entry = {**manifest["shards"][0], "sha256": file_sha256(old_shard), "bytes": old_shard.stat().st_size}
+    (run / "manifest.json").write_text(json.dumps({**manifest, "semspace_version": "0.0.1", "shards": [entry]}))
+    resumed = RunWriter(run, SETTINGS, resume=True)
+    resumed.write_shard([{**row, "metric_error": "hidden states contain NaN or inf (rows [0])"}
+                         for row in make_rows(["b"])])
+    resumed.finish()
+    rows = read_run(run)
+    assert rows.set_index(["prompt_id", "sample"])["metric_error"].isna().tolist() == [True, True, False, False]
+
+
+def test_a_run_of_another_schema_version_is_refused_by_name(tmp_path):
+    run = write_run(tmp_path / "run", [["a"]], finish=False)
+    manifest = json.loads((run / "manifest.json").read_text())
+    (run / "manifest.json").write_text(json.dumps({**manifest, "schema_version": 0}))
+    with pytest.raises(InvalidInputError, match="schema version 0.*this semspace writes schema version 1"):
+        RunWriter(run, SETTINGS, resume=True)
