@@ -29,7 +29,7 @@ from semspace.integrations.verl.step import FIELDS, shape_step
 from semspace.integrations.verl.workers import SemspaceActorRolloutRefWorker
 
 TRAINER_MODE = "semspace"
-ACTOR_ROLES = (Role.Actor, Role.ActorRollout, Role.ActorRolloutRef)
+ACTOR_ROLES = (Role.ActorRollout, Role.ActorRolloutRef)  # the sync loop colocates actor and rollout
 
 
 @register_trainer(TRAINER_MODE)
