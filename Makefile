@@ -9,7 +9,7 @@ DEMO ?= runs/demo
 EXTRAS ?= dev,train
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup test demo figures train-evidence bench bench-metrics bench-collect bench-train bench-scale bench-dtype lint clean
+.PHONY: setup test setup-verl test-verl demo figures train-evidence bench bench-metrics bench-collect bench-train bench-scale bench-dtype lint clean
 
 setup: $(VENV)/.installed
 
@@ -24,6 +24,22 @@ $(VENV)/.installed: pyproject.toml Makefile
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The verl plugin's contract tests, in their own venv: verl 0.9 needs transformers <5.11, which .venv cannot share.
+VERL_VENV := .venv-verl
+VERL_BIN := $(VERL_VENV)/bin
+
+setup-verl: $(VERL_VENV)/.installed
+
+$(VERL_VENV)/.installed: pyproject.toml Makefile
+	test -x $(VERL_BIN)/python || $(PYTHON) -m venv $(VERL_VENV)
+	if command -v nvidia-smi >/dev/null 2>&1; then echo "GPU found: torch comes with the project"; \
+	else $(VERL_BIN)/pip install --quiet "$(TORCH_SPEC)"; fi
+	$(VERL_BIN)/pip install --quiet -e ".[verl,dev]"
+	touch $@
+
+test-verl: setup-verl
+	$(VERL_BIN)/python -m pytest -q -m verl tests/integrations/verl
 
 demo: setup
 	$(BIN)/semspace demo --out $(DEMO)
@@ -80,4 +96,4 @@ lint: setup
 	$(BIN)/ruff check semspace tests benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(VERL_VENV) build *.egg-info

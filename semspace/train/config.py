@@ -11,13 +11,8 @@ import yaml
 from semspace.errors import InvalidInputError
 from semspace.metrics.placement import check_device
 from semspace.models import DEFAULT_MODEL
+from semspace.shaping.options import SHAPER_OPTIONS, check_verl_can_fire, shaper_options
 
-# Config names of shaper options -> the shaper's own argument names. None in a config means "the shaper's default".
-SHAPER_OPTIONS = {"verl_mode": "mode", "verl_scope": "scope", "verl_baseline": "baseline", "ema_alpha": "ema_alpha",
-                  "gain": "gain", "kappa": "kappa", "aux_weight": "weight", "entropy_alpha": "alpha"}
-# The config options each shape reads; setting another shape's option is an error, not silently ignored.
-SHAPE_OPTIONS = {"none": (), "entropy": ("entropy_alpha", "kappa"),
-                 "verl": ("verl_mode", "verl_scope", "verl_baseline", "ema_alpha", "gain", "kappa", "aux_weight")}
 # Settings that say where, whether and on what to continue, not what the run is: left out of the manifest.
 NOT_RUN_SETTINGS = ("out", "resume", "metrics_device")
 VLLM_MODES = ("colocate", "server")
@@ -62,13 +57,7 @@ class TrainConfig:
 
     def shaper_options(self) -> dict:
         """The shaper arguments set in this config, under the shaper's own names."""
-        given = [key for key in SHAPER_OPTIONS if getattr(self, key) is not None]
-        foreign = [key for key in given if key not in SHAPE_OPTIONS.get(self.shape, ())]
-        if foreign:
-            names = ", ".join("--" + key.replace("_", "-") for key in foreign)
-            raise InvalidInputError(f"{names} do(es) nothing with --shape {self.shape}.",
-                                    "Drop it, or choose the --shape it belongs to.")
-        return {SHAPER_OPTIONS[key]: getattr(self, key) for key in given}
+        return shaper_options(self.shape, {key: getattr(self, key) for key in SHAPER_OPTIONS}, flag=cli_flag)
 
     def run_settings(self) -> dict:
         """What makes two runs the same run (the manifest's `training` entry)."""
@@ -104,8 +93,14 @@ def build_config(file_values: dict, given: dict) -> TrainConfig:
     config = TrainConfig(**merged)
     check_positive(config)
     check_device(config.metrics_device)
-    check_verl_can_fire(config)
+    check_verl_can_fire(shape=config.shape, mode=config.verl_mode, stride=config.stride, window=config.window,
+                        max_length=config.max_completion_length, flag=cli_flag, length_option="--max-completion-length")
     return config
+
+
+def cli_flag(setting: str) -> str:
+    """How the command line spells a setting: `verl_mode` -> `--verl-mode`."""
+    return "--" + setting.replace("_", "-")
 
 
 def check_positive(config: TrainConfig) -> None:
@@ -117,17 +112,3 @@ def check_positive(config: TrainConfig) -> None:
         options = ", ".join("--" + name.replace("_", "-") for name in bad)
         raise InvalidInputError(f"{options} must be at least 1.", "Pass a positive value (--window 0 means none).")
 
-
-def check_verl_can_fire(config: TrainConfig) -> None:
-    """Refuse a VERL run whose completions are too short for ERV (2 prefixes) or, adaptive, ERA (3): its
-    indicators would all be NaN and it would silently train as plain GRPO."""
-    if config.shape != "verl":
-        return
-    prefixes = 2 if config.verl_mode in ("fixed", "sum") else 3
-    shortest = prefixes * config.stride + 1
-    longest = min(config.max_completion_length, config.window or config.max_completion_length)
-    if longest < shortest:
-        raise InvalidInputError(
-            f"With --stride {config.stride}, VERL needs completions of at least {shortest} tokens for "
-            f"{'ERA' if prefixes == 3 else 'ERV'}, but at most {longest} fit (--max-completion-length/--window).",
-            f"Lower --stride (e.g. {max(1, (longest - 1) // prefixes // 2)}) or raise --max-completion-length.")
