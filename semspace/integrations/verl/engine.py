@@ -6,7 +6,8 @@ final norm (SPEC §1); each response's predictive rows are cut from it, its mult
 dropped, and two small per-response tensors join the step's model outputs: INDICATORS (ER, ERV, ERA) and MEAN_STATE
 (the mean of H, for the dataset-level ranks of paper Fig. 3). verl unbinds every model output per sequence, restores
 the dynamic-batch order and returns it to the trainer through TransferQueue, as it does for the log-probs.
-The spectra are computed on the worker's CPU in float64 by `semspace.metrics`, exactly as `semspace train` does.
+The spectra are computed in float64 by `semspace.metrics`, exactly as `semspace train` does, on the worker's GPU
+where it solves them faster (`semspace.metrics_device`, default auto) and otherwise on its CPU.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from verl.utils import tensordict_utils as tu
 from verl.workers.engine.fsdp.transformer_impl import FSDPEngineWithLMHead
 
 from semspace.errors import InvalidInputError
-from semspace.metrics import rank_dynamics_batch
+from semspace.metrics import MetricSettings, measure_dynamics
 
-REQUEST = "semspace_indicators_request"  # {"stride": s, "window": w} in the batch's non-tensor data
+REQUEST = "semspace_indicators_request"  # {"stride": s, "window": w, "device": d} in the batch's non-tensor data
 INDICATORS = "semspace_indicators"  # per response: float64 (ER, ERV, ERA), NaN where undefined
 MEAN_STATE = "semspace_mean_state"  # per response: float64 (d,) mean of H, NaN when H is empty or not finite
 
@@ -96,11 +97,12 @@ def final_layer_outputs(module) -> Iterator[list[torch.Tensor]]:
         handle.remove()
 
 
-def response_signals(states: list[torch.Tensor], *, stride: int,
-                     window: int | None) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
-    """Per response: float64 (ER, ERV, ERA) by `semspace.metrics` (SPEC §2-3) and the float64 mean state; a response
-    whose states are not all finite counts as empty, so both are NaN (no bonus, left out of the batch means)."""
-    usable = [rows if bool(rows.isfinite().all()) else rows[:0] for rows in (s.detach().cpu() for s in states)]
-    dynamics = rank_dynamics_batch(usable, stride=stride, window=window)
+def response_signals(states: list[torch.Tensor], *, stride: int, window: int | None,
+                     device: str = "auto") -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    """Per response: float64 (ER, ERV, ERA) by `semspace.metrics` (SPEC §2-3), spectra solved on `device` (auto: the
+    worker's GPU for the sizes it solves faster), and the float64 mean state; a response whose states are not all
+    finite counts as empty, so both are NaN (no bonus, left out of the batch means)."""
+    usable = [rows if bool(rows.isfinite().all()) else rows[:0] for rows in (s.detach() for s in states)]
+    dynamics = measure_dynamics(usable, MetricSettings(stride=stride, window=window, device=device))
     indicators = [torch.tensor([d.er, d.erv, d.era], dtype=torch.float64) for d in dynamics]
-    return indicators, [rows.double().mean(0) for rows in usable]
+    return indicators, [rows.double().mean(0).cpu() for rows in usable]

@@ -4,6 +4,7 @@ before any worker starts, a verl configuration under which shaping could not hap
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from omegaconf import DictConfig, OmegaConf
@@ -14,6 +15,7 @@ from semspace.shaping.options import check_verl_can_fire, shaper_options
 
 STRATEGIES = ("fsdp", "fsdp2")  # verl's FSDP engine computes the indicators (engine.py); others cannot
 ESTIMATOR = "grpo"  # one outcome advantage per response, as SPEC §7 shapes
+DEVICE = re.compile(r"auto|cpu|cuda(:\d+)?")  # checked against the worker's hardware there, not on the driver
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class SemspaceSettings:
     window: int | None = 512
     global_stride: int = 20
     correct_above: float = 0.0
+    metrics_device: str = "auto"
     verl_mode: str | None = None
     verl_scope: str | None = None
     verl_baseline: str | None = None
@@ -42,7 +45,7 @@ class SemspaceSettings:
 
     def engine_request(self) -> dict:
         """What the actor's engine needs to compute ER/ERV/ERA (sent with the old-log-prob batch)."""
-        return {"stride": self.stride, "window": self.window}
+        return {"stride": self.stride, "window": self.window, "device": self.metrics_device}
 
 
 def config_flag(setting: str) -> str:
@@ -70,6 +73,9 @@ def read_settings(config: DictConfig) -> SemspaceSettings:
     if bad:
         raise InvalidInputError(f"{', '.join(map(config_flag, bad))} must be a whole number of at least 1.",
                                 "Pass a positive count (semspace.window=null means the whole response).")
+    if not DEVICE.fullmatch(settings.metrics_device):
+        raise InvalidInputError(f"{config_flag('metrics_device')}={settings.metrics_device} is not a device.",
+                                "Use auto (the worker's GPU when it solves faster), cuda, cuda:N or cpu.")
     return settings
 
 

@@ -12,10 +12,10 @@ pytestmark = pytest.mark.verl
 from hydra import compose, initialize_config_module  # noqa: E402
 from torchdata.stateful_dataloader import StatefulDataLoader  # noqa: E402
 from transfer_queue import KVBatchMeta  # noqa: E402
+from verl.trainer.ppo.utils import need_critic, need_reference_policy  # noqa: E402
 from verl.trainer.ppo.v1 import get_trainer_cls  # noqa: E402
 from verl.trainer.ppo.v1.replay_buffer import ReplayBuffer  # noqa: E402
 from verl.trainer.ppo.v1.trainer_base import PPOTrainer  # noqa: E402
-from verl.trainer.ppo.utils import need_critic, need_reference_policy  # noqa: E402
 from verl.trainer.ppo.v1.trainer_sync import PPOTrainerSync  # noqa: E402
 from verl.utils.config import validate_config  # noqa: E402
 from verl.workers.engine_workers import TrainingWorker  # noqa: E402
@@ -59,7 +59,7 @@ def test_trainer_mode_builds_from_verls_generated_config():
     assert isinstance(trainer, SemspacePPOTrainer) and isinstance(trainer, PPOTrainerSync)
     assert trainer.trainer_mode == "sync" and type(trainer.replay_buffer) is ReplayBuffer, "verl's synchronous loop"
     assert isinstance(trainer.shaper, VerlShaper) and (trainer.shaper.kappa, trainer.shaper.mode) == (4.0, "fixed")
-    assert trainer.settings.engine_request() == {"stride": 40, "window": None}
+    assert trainer.settings.engine_request() == {"stride": 40, "window": None, "device": "auto"}
 
 
 @pytest.mark.parametrize("block,shaper", [([], VerlShaper), (["+semspace.shape=entropy"], EntropyShaper),
@@ -153,5 +153,5 @@ def test_only_the_old_log_prob_pass_asks_the_engine_for_indicators(monkeypatch):
     trainer = SemspacePPOTrainer(verl_config("+semspace.stride=30", "+semspace.window=null"))
     batch = KVBatchMeta(keys=["a_0_0"], tags=[{}], extra_info={"temperature": 1.0})
     answered = trainer._compute_old_log_prob(batch, metrics={})
-    assert seen == [{"temperature": 1.0, REQUEST: {"stride": 30, "window": None}}]
+    assert seen == [{"temperature": 1.0, REQUEST: {"stride": 30, "window": None, "device": "auto"}}]
     assert REQUEST not in batch.extra_info and REQUEST not in answered.extra_info, "the reference pass must not ask"
