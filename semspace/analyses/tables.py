@@ -10,6 +10,7 @@ import pandas as pd
 from semspace.errors import InvalidInputError
 
 TABLE_SUFFIXES = (".csv", ".json", ".md")
+FIGURE_SUFFIXES = (".png", ".pdf")
 
 
 def check_output_path(path, suffixes: tuple[str, ...], what: str) -> Path:
@@ -20,6 +21,11 @@ def check_output_path(path, suffixes: tuple[str, ...], what: str) -> Path:
                                 f"End the file name in one of {', '.join(suffixes)}.")
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def check_figure_path(path) -> Path:
+    """A figure file name ending in .png or .pdf, its folder created."""
+    return check_output_path(path, FIGURE_SUFFIXES, "a figure")
 
 
 def check_table_path(path) -> Path:

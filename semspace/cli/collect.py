@@ -8,11 +8,7 @@ import typer
 from rich.console import Console
 
 from semspace.cli.app import app
-from semspace.cli.progress import ProgressDisplay, progress_bar
-from semspace.collect import CollectConfig, SamplingSettings, run_collect
-from semspace.metrics import MetricSettings
-from semspace.models import DEFAULT_MODEL
-from semspace.models.dtypes import AUTO_HELP
+from semspace.models.names import AUTO_HELP, DEFAULT_MODEL
 
 console = Console(stderr=True)
 
@@ -62,6 +58,9 @@ def collect(
                                                         "with NaN metrics and the reason in `metric_error`."),
 ) -> None:
     """Sample responses, capture their last-layer hidden states, and store every metric as Parquet shards."""
+    from semspace.collect import CollectConfig, SamplingSettings
+    from semspace.metrics import MetricSettings
+
     config = CollectConfig(
         out=out, model=model, dataset=dataset,
         sampling=SamplingSettings(n=n, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens),
@@ -75,8 +74,11 @@ def collect(
     console.print(f"[green]done:[/green] run written to {out}. Look at it with `semspace inspect {out}`.")
 
 
-def run_with_progress(config: CollectConfig) -> Path:
+def run_with_progress(config) -> Path:
     """run_collect with a bar of prompts done, tokens as they are sampled, and the time split at the end."""
+    from semspace.cli.progress import ProgressDisplay, progress_bar
+    from semspace.collect import run_collect
+
     with progress_bar(console) as bar:
         task = bar.add_task("collect", total=None, detail="loading model and prompts")
         return run_collect(config, ProgressDisplay(console, bar, task, "collect"))

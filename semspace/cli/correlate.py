@@ -6,22 +6,17 @@ import math
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from semspace.analyses import (
-    check_figure_path,
-    check_table_path,
-    correlation_table,
-    load_runs,
-    scatter_plot,
-    write_table,
-)
 from semspace.cli.app import app
 from semspace.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WIDE = 160
 COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -66,6 +61,8 @@ def correlate(
                                           "pairs, one file per pair named FILE-x-y.png."),
 ) -> None:
     """Correlate per-response metrics of one or more runs: n, dropped rows, coefficient, p, bootstrap CI, R²."""
+    from semspace.analyses import correlation_table, load_runs, write_table
+
     _check_outputs(out, plot)
     folders, extra = _runs_and_metric_names(runs)
     metrics = _split(metric) + extra
@@ -77,6 +74,8 @@ def correlate(
     if out is not None:
         console.print(f"table written to {write_table(table, out)}")
     if plot is not None:
+        from semspace.figures import scatter_plot
+
         pairs = list(dict.fromkeys(zip(table["x"], table["y"])))
         for x, y in pairs:
             path = plot if len(pairs) == 1 else plot.with_name(f"{plot.stem}-{x}-{y}{plot.suffix}")
@@ -85,6 +84,8 @@ def correlate(
 
 def _check_outputs(out: Path | None, plot: Path | None) -> None:
     """Refuse output file names of unknown formats before any work is done."""
+    from semspace.analyses import check_figure_path, check_table_path
+
     if out is not None:
         check_table_path(out)
     if plot is not None:

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from semspace.cli.app import app
-from semspace.cli.progress import ProgressDisplay, progress_bar
 from semspace.errors import InvalidInputError
-from semspace.evaluate import RESULTS, EvalConfig, level_table, passk_table, run_eval
 from semspace.evaluate.benchmarks import ARITHMETIC, DATA_DIR_VARIABLE
-from semspace.evaluate.config import EVAL_TEMPERATURE, EVAL_TOP_P, TRAINING_RESPONSE_LENGTH
-from semspace.metrics import MetricSettings
-from semspace.models import DEFAULT_MODEL
-from semspace.models.dtypes import AUTO_HELP
+from semspace.evaluate.defaults import EVAL_STRIDE, EVAL_TEMPERATURE, EVAL_TOP_P, TRAINING_RESPONSE_LENGTH
+from semspace.layout import RESULTS
+from semspace.models.names import AUTO_HELP, DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WIDE = 160
 console = Console(stderr=True)
@@ -57,7 +57,7 @@ def eval_command(
                               help="Use only the first N problems of each benchmark. Default: all."),
     batch_size: int = typer.Option(4, help="Problems per generate call (each gives --n responses)."),
     template: str = typer.Option("chat", help="'chat' (the model's chat template) or 'plain' (base models)."),
-    stride: int = typer.Option(20, help="Prefix stride for ERV/ERA in the sub-runs (the paper's evaluation "
+    stride: int = typer.Option(EVAL_STRIDE, help="Prefix stride for ERV/ERA in the sub-runs (the paper's evaluation "
                                         "stride; collect's analysis default is 1)."),
     window: int = typer.Option(512, help="ERV/ERA use the last W tokens; 0 = whole response (collect's default)."),
     metrics_device: str = typer.Option("auto", help="Where spectra are solved: cpu, cuda, cuda:N, or auto (as "
@@ -74,6 +74,9 @@ def eval_command(
                                                         "reason in `metric_error` (it is still graded)."),
 ) -> None:
     """pass@k of a model on benchmarks: n samples per problem, graded with math-verify, unbiased estimator."""
+    from semspace.evaluate import EvalConfig, level_table, passk_table
+    from semspace.metrics import MetricSettings
+
     benchmarks, ks = _benchmarks_and_ks(benchmark, k, extra or [])
     config = EvalConfig(
         out=out, model=model, benchmarks=tuple(benchmarks or [ARITHMETIC]), data_dir=data_dir, n=n,
@@ -108,8 +111,11 @@ def _split(values: list[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def run_with_progress(config: EvalConfig) -> dict:
+def run_with_progress(config) -> dict:
     """run_eval with one bar per benchmark: problems done, tokens as they are sampled, the time split of each."""
+    from semspace.cli.progress import ProgressDisplay, progress_bar
+    from semspace.evaluate import run_eval
+
     with progress_bar(console) as bar:
         loading = bar.add_task("eval", total=None, detail="loading model and problems")
         tasks: list = []
@@ -133,6 +139,9 @@ def _rich_table(title: str, frame: pd.DataFrame) -> Table:
 
 def _cell(value) -> str:
     """One cell: floats as percentages with one decimal, missing as empty."""
+    import pandas as pd
+
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     return f"{value:.1f}" if isinstance(value, float) else str(value)
+

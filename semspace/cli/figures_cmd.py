@@ -8,7 +8,6 @@ import typer
 
 from semspace.cli.app import app
 from semspace.errors import InvalidInputError
-from semspace.figures import make_figures, write_report
 
 
 @app.command("figures")
@@ -33,6 +32,8 @@ def figures(
     1(c) pass@k (eval folders), Fig. 2 response-level and Fig. 3 dataset-level metrics per training step
     (training runs; Fig. 3's validation points are eval folders of the run's checkpoints), pass@k tables, and
     report.md. Prints what it could not make and what that needs; exits 2 when it can make no figure."""
+    from semspace.figures import make_figures, write_report
+
     made = make_figures(runs, out, smooth=smooth, labels=_labels(label), paper=paper, formats=formats)
     report = write_report(made)
     for figure in made.figures:

@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.table import Table
 
 from semspace.cli.app import app
-from semspace.store import summarize_run
 
 RUN_FIELDS = ("status", "rows", "prompts", "metric_errors", "shards", "semspace_version", "created", "updated")
 METRIC_STATS = ("count", "nan", "mean", "std", "min", "max")
@@ -27,6 +26,8 @@ def inspect_run(
 
 def show_run(run: Path, *, verify: bool = False) -> None:
     """Print the run, settings, accuracy and metrics tables."""
+    from semspace.store import summarize_run
+
     summary = summarize_run(run, check_hashes=verify)
     console = Console()
     overview = {key: summary[key] for key in RUN_FIELDS}

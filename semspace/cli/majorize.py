@@ -11,16 +11,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from semspace.analyses import (
-    SchurConsistencyError,
-    check_figure_path,
-    check_table_path,
-    flag_relations,
-    majorization_plot,
-    majorize_run,
-    pair_summary,
-    write_table,
-)
 from semspace.cli.app import app
 
 BUG_EXIT_CODE = 3
@@ -53,6 +43,15 @@ def majorize(
     whether all pairs hold, against ERV and correctness. Windows are centred as the run's metrics were.
     Consistency uses exp(Shannon entropy) of q, exactly Schur-concave (SPEC's ER has 1e-8 guards, so it is not
     quite); a violation is a bug in semspace and exits with code 3."""
+    from semspace.analyses import (
+        SchurConsistencyError,
+        check_figure_path,
+        check_table_path,
+        flag_relations,
+        pair_summary,
+        write_table,
+    )
+
     if out is not None:
         check_table_path(out)
     if plot is not None:
@@ -70,11 +69,15 @@ def majorize(
     if out is not None:
         console.print(f"per-pair results written to {write_table(result.pairs, out)}")
     if plot is not None:
+        from semspace.figures import majorization_plot
+
         console.print(f"figure written to {majorization_plot(result, plot)}")
 
 
 def _with_progress(run: Path, **options):
     """majorize_run with a bar of responses done."""
+    from semspace.analyses import majorize_run
+
     columns = (TextColumn("[bold]majorize"), BarColumn(), MofNCompleteColumn(), TextColumn("responses"),
                TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:

@@ -8,7 +8,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from semspace.analyses import recompute_run
 from semspace.cli.app import app
 
 console = Console(stderr=True)
@@ -33,6 +32,8 @@ def metrics(
 ) -> None:
     """Recompute ER, ERV, ERA, prefix ER, traditional rank, matrix entropy and curvature (and extra layers' ER,
     ERV, ERA) from stored hidden states, writing a new run; the original is never modified."""
+    from semspace.analyses import recompute_run
+
     columns = (TextColumn("[bold]metrics"), BarColumn(), MofNCompleteColumn(), TextColumn("responses"),
                TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:

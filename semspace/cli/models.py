@@ -4,12 +4,13 @@ from rich.console import Console
 from rich.table import Table
 
 from semspace.cli.app import app
-from semspace.models import list_models
 
 
 @app.command("models")
 def models() -> None:
     """List the known models and whether each can be loaded here."""
+    from semspace.models import list_models
+
     table = Table(title="semspace models")
     table.add_column("name", no_wrap=True)
     table.add_column("kind", no_wrap=True)

@@ -1,19 +1,17 @@
 """Which prompts: the built-in arithmetic set, JSONL files, cached HF datasets; templates; grading."""
 
-from .arithmetic import arithmetic_problems
-from .grading import Grade, grade, grade_many
-from .load import load_problems
-from .problem import Problem, ProblemSet
-from .templates import INSTRUCTION, build_prompt
+from semspace._lazy import lazy_exports
 
-__all__ = [
-    "INSTRUCTION",
-    "Grade",
-    "Problem",
-    "ProblemSet",
-    "arithmetic_problems",
-    "build_prompt",
-    "grade",
-    "grade_many",
-    "load_problems",
-]
+_EXPORTS = {
+    "arithmetic_problems": "semspace.data.arithmetic",
+    "build_prompt": "semspace.data.templates",
+    "Grade": "semspace.data.grading",
+    "grade": "semspace.data.grading",
+    "grade_many": "semspace.data.grading",
+    "INSTRUCTION": "semspace.data.templates",
+    "load_problems": "semspace.data.load",
+    "Problem": "semspace.data.problem",
+    "ProblemSet": "semspace.data.problem",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -1,26 +1,22 @@
 """pass@k over benchmark files: sample n responses per problem with collect, grade, estimate, average."""
 
-from semspace.evaluate.benchmarks import Benchmark, default_data_dir, resolve_benchmarks
-from semspace.evaluate.config import EvalConfig
-from semspace.evaluate.passk import pass_at_k, pass_at_k_array, powers_of_two_up_to
-from semspace.evaluate.results import build_results, level_table, passk_table
-from semspace.evaluate.run import run_eval
-from semspace.evaluate.scores import problem_counts, score_run
-from semspace.store.manifest import RESULTS
+from semspace._lazy import lazy_exports
 
-__all__ = [
-    "RESULTS",
-    "Benchmark",
-    "EvalConfig",
-    "build_results",
-    "default_data_dir",
-    "level_table",
-    "pass_at_k",
-    "pass_at_k_array",
-    "passk_table",
-    "powers_of_two_up_to",
-    "problem_counts",
-    "resolve_benchmarks",
-    "run_eval",
-    "score_run",
-]
+_EXPORTS = {
+    "Benchmark": "semspace.evaluate.benchmarks",
+    "build_results": "semspace.evaluate.results",
+    "default_data_dir": "semspace.evaluate.benchmarks",
+    "EvalConfig": "semspace.evaluate.config",
+    "level_table": "semspace.evaluate.results",
+    "pass_at_k": "semspace.evaluate.passk",
+    "pass_at_k_array": "semspace.evaluate.passk",
+    "passk_table": "semspace.evaluate.results",
+    "powers_of_two_up_to": "semspace.evaluate.passk",
+    "problem_counts": "semspace.evaluate.scores",
+    "resolve_benchmarks": "semspace.evaluate.benchmarks",
+    "RESULTS": "semspace.layout",
+    "run_eval": "semspace.evaluate.run",
+    "score_run": "semspace.evaluate.scores",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

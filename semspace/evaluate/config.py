@@ -8,13 +8,10 @@ from pathlib import Path
 from semspace.collect import CollectConfig, SamplingSettings
 from semspace.errors import InvalidInputError
 from semspace.evaluate.benchmarks import ARITHMETIC, Benchmark, default_data_dir
+from semspace.evaluate.defaults import EVAL_STRIDE, EVAL_TEMPERATURE, EVAL_TOP_P, TRAINING_RESPONSE_LENGTH
 from semspace.evaluate.passk import powers_of_two_up_to
 from semspace.metrics import MetricSettings
 from semspace.models import DEFAULT_MODEL
-
-EVAL_TEMPERATURE = 0.6
-EVAL_TOP_P = 0.95
-TRAINING_RESPONSE_LENGTH = 1536
 
 
 @dataclass
@@ -35,7 +32,7 @@ class EvalConfig:
     limit: int | None = None
     batch_size: int = 4
     template: str = "chat"
-    metrics: MetricSettings = field(default_factory=lambda: MetricSettings(stride=20, device="auto"))
+    metrics: MetricSettings = field(default_factory=lambda: MetricSettings(stride=EVAL_STRIDE, device="auto"))
     backend: str = "hf"
     device: str = "auto"
     dtype: str = "auto"

@@ -7,7 +7,7 @@ import pandas as pd
 from semspace import __version__
 from semspace.evaluate.benchmarks import Benchmark
 from semspace.evaluate.config import EvalConfig
-from semspace.store.manifest import checkpoint_step
+from semspace.layout import checkpoint_step
 
 
 def build_results(config: EvalConfig, model: dict, benchmarks: list[Benchmark], scores: list[dict]) -> dict:

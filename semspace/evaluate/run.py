@@ -20,9 +20,10 @@ from semspace.evaluate.benchmarks import Benchmark, resolve_benchmarks
 from semspace.evaluate.config import EvalConfig
 from semspace.evaluate.results import build_results
 from semspace.evaluate.scores import score_run
+from semspace.layout import RESULTS
 from semspace.models import resolve_model
 from semspace.store import read_manifest
-from semspace.store.manifest import MANIFEST, RESULTS, as_json, write_json_atomic
+from semspace.store.manifest import MANIFEST, as_json, write_json_atomic
 
 EventsFor = Callable[[str], CollectEvents]
 

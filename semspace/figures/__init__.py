@@ -6,56 +6,43 @@ every figure the given runs support, and write_report to assemble them into repo
     write_report(made, sections=[("About these runs", "...")])
 """
 
-from semspace.figures.fig1 import fig1a_entropy_vs_logprob, fig1b_er_vs_erv
-from semspace.figures.fig1c import fig1c_pass_at_k
-from semspace.figures.fig2 import fig2_response_metrics
-from semspace.figures.fig3 import fig3_dataset_metrics
-from semspace.figures.inputs import BenchmarkResult, EvalInput, Inputs, RunInput, read_eval, read_inputs
-from semspace.figures.make import make_figures
-from semspace.figures.missing import FigureDataMissing
-from semspace.figures.outputs import FigureSet, MadeFigure, MadeTable, Skipped
-from semspace.figures.paper import (
-    paper_averages,
-    paper_benchmark,
-    paper_pass_at_1,
-    paper_pass_at_k,
-    published_averages,
-    published_table,
-)
-from semspace.figures.report import write_report
-from semspace.figures.tables import compare_pass_at_1, compare_pass_at_k, pass_at_1_table, pass_at_k_table
-from semspace.figures.validation import ValidationPoint, step_in_run, validation_points
+from semspace._lazy import lazy_exports
 
-__all__ = [
-    "BenchmarkResult",
-    "EvalInput",
-    "FigureDataMissing",
-    "FigureSet",
-    "Inputs",
-    "MadeFigure",
-    "MadeTable",
-    "RunInput",
-    "Skipped",
-    "ValidationPoint",
-    "compare_pass_at_1",
-    "compare_pass_at_k",
-    "fig1a_entropy_vs_logprob",
-    "fig1b_er_vs_erv",
-    "fig1c_pass_at_k",
-    "fig2_response_metrics",
-    "fig3_dataset_metrics",
-    "make_figures",
-    "paper_averages",
-    "paper_benchmark",
-    "paper_pass_at_1",
-    "paper_pass_at_k",
-    "pass_at_1_table",
-    "pass_at_k_table",
-    "published_averages",
-    "published_table",
-    "read_eval",
-    "read_inputs",
-    "step_in_run",
-    "validation_points",
-    "write_report",
-]
+_EXPORTS = {
+    "majorization_plot": "semspace.figures.majorize_plot",
+    "scatter_figure": "semspace.figures.scatter",
+    "scatter_plot": "semspace.figures.scatter",
+    "BenchmarkResult": "semspace.figures.inputs",
+    "compare_pass_at_1": "semspace.figures.tables",
+    "compare_pass_at_k": "semspace.figures.tables",
+    "EvalInput": "semspace.figures.inputs",
+    "fig1a_entropy_vs_logprob": "semspace.figures.fig1",
+    "fig1b_er_vs_erv": "semspace.figures.fig1",
+    "fig1c_pass_at_k": "semspace.figures.fig1c",
+    "fig2_response_metrics": "semspace.figures.fig2",
+    "fig3_dataset_metrics": "semspace.figures.fig3",
+    "FigureDataMissing": "semspace.figures.missing",
+    "FigureSet": "semspace.figures.outputs",
+    "Inputs": "semspace.figures.inputs",
+    "MadeFigure": "semspace.figures.outputs",
+    "MadeTable": "semspace.figures.outputs",
+    "make_figures": "semspace.figures.make",
+    "paper_averages": "semspace.figures.paper",
+    "paper_benchmark": "semspace.figures.paper",
+    "paper_pass_at_1": "semspace.figures.paper",
+    "paper_pass_at_k": "semspace.figures.paper",
+    "pass_at_1_table": "semspace.figures.tables",
+    "pass_at_k_table": "semspace.figures.tables",
+    "published_averages": "semspace.figures.paper",
+    "published_table": "semspace.figures.paper",
+    "read_eval": "semspace.figures.inputs",
+    "read_inputs": "semspace.figures.inputs",
+    "RunInput": "semspace.figures.inputs",
+    "Skipped": "semspace.figures.outputs",
+    "step_in_run": "semspace.figures.validation",
+    "validation_points": "semspace.figures.validation",
+    "ValidationPoint": "semspace.figures.validation",
+    "write_report": "semspace.figures.report",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

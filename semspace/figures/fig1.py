@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from semspace.analyses import correlate, scatter_figure
+from semspace.analyses import correlate
 from semspace.figures.inputs import Inputs, RunInput, as_inputs, benchmark_runs, response_frame
 from semspace.figures.missing import FigureDataMissing
 from semspace.figures.outputs import MadeFigure
 from semspace.figures.paper import FIG1
+from semspace.figures.scatter import scatter_figure
 from semspace.figures.style import FORMATS, check_formats, save, styled
 
 TITLES = {"fig1a": "Fig. 1(a): response entropy vs mean log-prob (token-level exploration vs exploitation)",

@@ -16,8 +16,9 @@ import pyarrow.parquet as pq
 
 from semspace.errors import DataFileError, InvalidInputError
 from semspace.figures.missing import FigureDataMissing
+from semspace.layout import RESULTS
 from semspace.store import read_manifest, read_run
-from semspace.store.manifest import MANIFEST, RESULTS, SHARDS, load_json
+from semspace.store.manifest import MANIFEST, SHARDS, load_json
 
 TRAIN = "train"
 EVAL = "eval"

@@ -29,7 +29,8 @@ from semspace.figures.tables import (
     pass_at_k_table,
     write_table_files,
 )
-from semspace.store.manifest import MANIFEST, RESULTS
+from semspace.layout import RESULTS
+from semspace.store.manifest import MANIFEST
 
 COMPARISON_NOTE = ("'mean of these' averages only the columns shown; the paper's own Avg. is over all of its "
                    "benchmarks (see the published tables).")

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from semspace.figures.inputs import EvalInput, RunInput
-from semspace.store.manifest import checkpoint_step
-
-CHECKPOINTS = "checkpoints"
+from semspace.layout import CHECKPOINTS, checkpoint_step
 
 
 @dataclass(frozen=True)

@@ -3,72 +3,40 @@
 Inputs are torch tensors or numpy arrays of any float dtype; every computation runs in float64.
 """
 
-from semspace.metrics.dataset import (
-    cumulative_dynamics,
-    cumulative_traditional_dynamics,
-    global_rank,
-    global_traditional_rank,
-    mean_pooled,
-)
-from semspace.metrics.dynamics import (
-    RankDynamics,
-    measure_dynamics,
-    rank_dynamics,
-    rank_dynamics_batch,
-    velocity_and_acceleration,
-)
-from semspace.metrics.majorization import (
-    absolute_support_size,
-    is_majorized_by,
-    normalized_spectrum,
-    pad_to_common_length,
-    prefix_spectra,
-    shannon_effective_rank,
-    sliding_spectra,
-    support_size,
-)
-from semspace.metrics.rank import curvature, effective_rank, matrix_entropy, traditional_rank
-from semspace.metrics.response import measure_responses, response_metrics_batch
-from semspace.metrics.settings import MetricSettings
-from semspace.metrics.tokens import (
-    TokenStats,
-    perplexity,
-    response_entropy,
-    token_entropy,
-    token_logprob,
-    token_statistics,
-)
+from semspace._lazy import lazy_exports
 
-__all__ = [
-    "MetricSettings",
-    "RankDynamics",
-    "TokenStats",
-    "absolute_support_size",
-    "cumulative_dynamics",
-    "cumulative_traditional_dynamics",
-    "curvature",
-    "effective_rank",
-    "global_rank",
-    "global_traditional_rank",
-    "is_majorized_by",
-    "matrix_entropy",
-    "mean_pooled",
-    "measure_dynamics",
-    "measure_responses",
-    "normalized_spectrum",
-    "pad_to_common_length",
-    "perplexity",
-    "prefix_spectra",
-    "rank_dynamics",
-    "rank_dynamics_batch",
-    "response_entropy",
-    "response_metrics_batch",
-    "shannon_effective_rank",
-    "sliding_spectra",
-    "support_size",
-    "token_entropy",
-    "token_logprob",
-    "token_statistics",
-    "traditional_rank",
-    "velocity_and_acceleration",
-]
+_EXPORTS = {
+    "absolute_support_size": "semspace.metrics.majorization",
+    "cumulative_dynamics": "semspace.metrics.dataset",
+    "cumulative_traditional_dynamics": "semspace.metrics.dataset",
+    "curvature": "semspace.metrics.rank",
+    "effective_rank": "semspace.metrics.rank",
+    "global_rank": "semspace.metrics.dataset",
+    "global_traditional_rank": "semspace.metrics.dataset",
+    "is_majorized_by": "semspace.metrics.majorization",
+    "matrix_entropy": "semspace.metrics.rank",
+    "mean_pooled": "semspace.metrics.dataset",
+    "measure_dynamics": "semspace.metrics.dynamics",
+    "measure_responses": "semspace.metrics.response",
+    "MetricSettings": "semspace.metrics.settings",
+    "normalized_spectrum": "semspace.metrics.majorization",
+    "pad_to_common_length": "semspace.metrics.majorization",
+    "perplexity": "semspace.metrics.tokens",
+    "prefix_spectra": "semspace.metrics.majorization",
+    "rank_dynamics": "semspace.metrics.dynamics",
+    "rank_dynamics_batch": "semspace.metrics.dynamics",
+    "RankDynamics": "semspace.metrics.dynamics",
+    "response_entropy": "semspace.metrics.tokens",
+    "response_metrics_batch": "semspace.metrics.response",
+    "shannon_effective_rank": "semspace.metrics.majorization",
+    "sliding_spectra": "semspace.metrics.majorization",
+    "support_size": "semspace.metrics.majorization",
+    "token_entropy": "semspace.metrics.tokens",
+    "token_logprob": "semspace.metrics.tokens",
+    "token_statistics": "semspace.metrics.tokens",
+    "TokenStats": "semspace.metrics.tokens",
+    "traditional_rank": "semspace.metrics.rank",
+    "velocity_and_acceleration": "semspace.metrics.dynamics",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -1,17 +1,16 @@
 """Which model: the embedded SmolLM2 default, the tiny test model, hub aliases and local folders; loading."""
 
-from semspace.models.listing import list_models
-from semspace.models.load import load_model, tiny_random
-from semspace.models.resolve import DEFAULT_MODEL, resolve_model
-from semspace.models.spec import LoadedModel, ModelSpec, ModelStatus
+from semspace._lazy import lazy_exports
 
-__all__ = [
-    "DEFAULT_MODEL",
-    "LoadedModel",
-    "ModelSpec",
-    "ModelStatus",
-    "list_models",
-    "load_model",
-    "resolve_model",
-    "tiny_random",
-]
+_EXPORTS = {
+    "DEFAULT_MODEL": "semspace.models.names",
+    "list_models": "semspace.models.listing",
+    "load_model": "semspace.models.load",
+    "LoadedModel": "semspace.models.spec",
+    "ModelSpec": "semspace.models.spec",
+    "ModelStatus": "semspace.models.spec",
+    "resolve_model": "semspace.models.resolve",
+    "tiny_random": "semspace.models.load",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -16,8 +16,6 @@ from torch import nn
 from semspace.errors import InvalidInputError
 
 DTYPES = {"auto": "auto", "float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
-AUTO_HELP = ("auto = the checkpoint's dtype on GPUs and on CPUs with native bf16/fp16 arithmetic (AVX512-BF16, "
-             "AMX, ARM BF16); float32 on CPUs without it, where bf16/fp16 run emulated and about 3x slower")
 X86 = ("x86_64", "amd64", "i386", "i686")
 
 

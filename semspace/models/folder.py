@@ -1,20 +1,14 @@
 """Loading a saved model folder (save_pretrained output, a training run's checkpoint, a hub snapshot)."""
 
-import re
 from pathlib import Path
 
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from semspace.errors import ModelNotAvailableError
+from semspace.layout import checkpoint_step
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model")
-
-
-def _checkpoint_step(folder: Path) -> int:
-    """The N of `checkpoint-N`, so the latest checkpoint sorts last."""
-    match = re.fullmatch(r"checkpoint-(\d+)", folder.name)
-    return int(match.group(1)) if match else -1
 
 
 def find_checkpoint(folder: Path) -> Path:
@@ -27,7 +21,7 @@ def find_checkpoint(folder: Path) -> Path:
         return folder
     checkpoints = [path for path in folder.glob("checkpoint-*") if (path / "config.json").is_file()]
     if checkpoints:
-        return max(checkpoints, key=_checkpoint_step)
+        return max(checkpoints, key=lambda path: checkpoint_step(path) or -1)
     raise ModelNotAvailableError(
         f"Model folder {folder} has no config.json (nor a checkpoint-N folder with one).",
         "pass a folder written by save_pretrained (config.json plus weights) or a training run's checkpoint.",

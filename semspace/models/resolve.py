@@ -6,18 +6,9 @@ from pathlib import Path
 from semspace.errors import InvalidInputError
 from semspace.models.embedded import copy_dir, find_gguf
 from semspace.models.folder import find_checkpoint
+from semspace.models.names import DEFAULT_MODEL, EMBEDDED_NAMES, HUB_ALIASES, TINY_MODEL
 from semspace.models.spec import ModelSpec
 
-DEFAULT_MODEL = "smollm2-135m"
-TINY_MODEL = "tiny-random"
-HUB_ALIASES = {
-    "Qwen2.5-Math-7B": "Qwen/Qwen2.5-Math-7B",
-    "Qwen2.5-7B": "Qwen/Qwen2.5-7B",
-    "Llama-3.2-3B-Instruct": "meta-llama/Llama-3.2-3B-Instruct",
-    "Mathstral-7B-v0.1": "mistralai/Mathstral-7B-v0.1",
-    "DeepSeek-R1-Distill-Qwen-7B": "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B",
-}
-EMBEDDED_NAMES = {DEFAULT_MODEL, "smollm2-135m-instruct", "smollm2"}
 HUB_ID = re.compile(r"[\w.-]+/[\w.-]+")
 
 

@@ -1,7 +1,13 @@
 """Advantage shapers (SPEC §7): pure tensor functions with explicit state; `requires` names the inputs each reads."""
 
-from semspace.shaping.entropy import EntropyShaper
-from semspace.shaping.registry import SHAPERS, NoShaper, make_shaper
-from semspace.shaping.verl import VerlShaper
+from semspace._lazy import lazy_exports
 
-__all__ = ["SHAPERS", "EntropyShaper", "NoShaper", "VerlShaper", "make_shaper"]
+_EXPORTS = {
+    "EntropyShaper": "semspace.shaping.entropy",
+    "make_shaper": "semspace.shaping.registry",
+    "NoShaper": "semspace.shaping.registry",
+    "SHAPERS": "semspace.shaping.registry",
+    "VerlShaper": "semspace.shaping.verl",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

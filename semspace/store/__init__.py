@@ -1,19 +1,17 @@
 """The Parquet shard format of a run: schema, atomic writer, streaming reader, manifest, validation."""
 
-from semspace.store.manifest import read_manifest
-from semspace.store.reader import iter_responses, read_run, validate_run
-from semspace.store.schema import SCHEMA_VERSION, hidden_type, shard_schema
-from semspace.store.summary import summarize_run
-from semspace.store.writer import RunWriter
+from semspace._lazy import lazy_exports
 
-__all__ = [
-    "SCHEMA_VERSION",
-    "RunWriter",
-    "hidden_type",
-    "iter_responses",
-    "read_manifest",
-    "read_run",
-    "shard_schema",
-    "summarize_run",
-    "validate_run",
-]
+_EXPORTS = {
+    "hidden_type": "semspace.store.schema",
+    "iter_responses": "semspace.store.reader",
+    "read_manifest": "semspace.store.manifest",
+    "read_run": "semspace.store.reader",
+    "RunWriter": "semspace.store.writer",
+    "SCHEMA_VERSION": "semspace.store.schema",
+    "shard_schema": "semspace.store.schema",
+    "summarize_run": "semspace.store.summary",
+    "validate_run": "semspace.store.reader",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,20 +18,12 @@ from semspace.store.schema import SCHEMA_VERSION
 
 MANIFEST = "manifest.json"
 SHARDS = "shards"
-RESULTS = "results.json"  # the scores file of an eval folder, beside its per-benchmark runs
-CHECKPOINT_NAME = re.compile(r"checkpoint-(\d+)")  # a training run's checkpoints/checkpoint-<step>
 BOOKKEEPING = ("semspace_version", "schema_version", "status", "created", "updated", "shards")
 # Not what makes two runs the same: bookkeeping; the versions (a resume checks the schema version apart: the package
 # version may change between an interruption and its resume); `runtime`: how this machine ran the run (why this
 # dtype, where metrics ran), which a resume elsewhere may change.
 NOT_SETTINGS = ("semspace_version", "schema_version", "status", "created", "updated", "shards", "runtime")
 RUN_FIX = "Pass the --out folder of a semspace collect or train run."
-
-
-def checkpoint_step(folder) -> int | None:
-    """The step N of a folder named checkpoint-N, else None."""
-    match = CHECKPOINT_NAME.fullmatch(Path(folder).name)
-    return int(match.group(1)) if match else None
 
 
 def fragment_path(run: Path, process: int) -> Path:

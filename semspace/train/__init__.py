@@ -1,7 +1,13 @@
 """Shaped GRPO training: TRL's GRPOTrainer, a shaper from `semspace.shaping`, one logged row per step."""
 
-from semspace.train.config import TrainConfig, build_config, read_config_file
-from semspace.train.run import run_training
-from semspace.train.trainer import ShapedGRPOTrainer
+from semspace._lazy import lazy_exports
 
-__all__ = ["ShapedGRPOTrainer", "TrainConfig", "build_config", "read_config_file", "run_training"]
+_EXPORTS = {
+    "build_config": "semspace.train.config",
+    "read_config_file": "semspace.train.config",
+    "run_training": "semspace.train.run",
+    "ShapedGRPOTrainer": "semspace.train.trainer",
+    "TrainConfig": "semspace.train.config",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

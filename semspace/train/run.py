@@ -11,13 +11,13 @@ from datasets import Dataset
 from trl import GRPOConfig
 
 from semspace.data import build_prompt, grade, load_problems
+from semspace.layout import CHECKPOINTS
 from semspace.models import LoadedModel, load_model
 from semspace.shaping import make_shaper
 from semspace.store import RunWriter
 from semspace.train.config import TrainConfig
 from semspace.train.trainer import ShapedGRPOTrainer, latest_complete_checkpoint
 
-CHECKPOINTS = "checkpoints"
 REFERENCE_MODEL = "reference-model"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from pathlib import Path
 
 import torch
@@ -13,6 +12,7 @@ from trl import GRPOTrainer
 from trl.models.utils import disable_gradient_checkpointing
 
 from semspace.errors import InvalidInputError
+from semspace.layout import checkpoint_step
 from semspace.metrics import MetricSettings
 from semspace.metrics.training import INDICATORS, RESPONSE_COLUMNS, finite_mean, step_metrics, tracker_metrics
 from semspace.shaping import VerlShaper
@@ -23,7 +23,6 @@ from semspace.train.steplog import step_prompt_id, step_row
 
 SHAPER_STATE = "shaper_state.json"
 TRAINER_STATE = "trainer_state.json"  # transformers writes it last: a checkpoint without it is incomplete
-CHECKPOINT = re.compile(r"checkpoint-(\d+)")
 logger = logging.getLogger(__name__)
 
 
@@ -176,8 +175,8 @@ class ShapedGRPOTrainer(GRPOTrainer):
 
 def latest_complete_checkpoint(output_dir) -> str:
     """The highest checkpoint-N in `output_dir` holding both trainer and shaper state; names those skipped."""
-    folders = sorted((int(match.group(1)), path) for path in Path(output_dir).glob("checkpoint-*")
-                     if (match := CHECKPOINT.fullmatch(path.name)) and path.is_dir())
+    folders = sorted((step, path) for path in Path(output_dir).glob("checkpoint-*")
+                     if (step := checkpoint_step(path)) is not None and path.is_dir())
     for _, folder in reversed(folders):
         if (folder / TRAINER_STATE).is_file() and (folder / SHAPER_STATE).is_file():
             return str(folder)

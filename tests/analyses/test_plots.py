@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from semspace.analyses import majorization_plot, majorize_run, scatter_plot
+from semspace.analyses import majorize_run
 from semspace.errors import InvalidInputError
+from semspace.figures import majorization_plot, scatter_plot
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -53,8 +53,8 @@ def test_other_settings_equal_rank_dynamics_on_stored_hidden(tmp_path, run):
         oracle = dynamics_oracle(h, 3, None, center=False, spectrum="sigma2")
         np.testing.assert_allclose(got[:3], oracle[:3], rtol=1e-6, equal_nan=True)
         whole = [traditional_rank(h, center=False), matrix_entropy(h, center=False), curvature(h)]
-        np.testing.assert_allclose([row.trad_rank, row.matrix_entropy, row.curvature], whole, rtol=1e-12,
-                                   equal_nan=True)
+        np.testing.assert_allclose([row.trad_rank, row.matrix_entropy, row.curvature], whole, rtol=1e-9,
+                                   equal_nan=True)  # one solve of the whole response, batched with its prefixes
 
 
 def test_new_manifest_records_settings_and_source(tmp_path, run):

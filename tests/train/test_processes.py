@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from semspace.layout import CHECKPOINTS
 from semspace.store import read_run
 from semspace.train import TrainConfig
-from semspace.train.run import CHECKPOINTS, build_trainer
+from semspace.train.run import build_trainer
 
 HERE = Path(__file__).parent
 TINY = dict(model="tiny-random", dataset="arithmetic:4", max_completion_length=10, num_generations=2, batch_size=2,

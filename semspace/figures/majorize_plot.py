@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from semspace.analyses.frames import as_numbers
 from semspace.analyses.labels import axis_label
 from semspace.analyses.majorize import Majorization
-from semspace.analyses.scatter import check_figure_path
+from semspace.analyses.tables import check_figure_path
 
 CONDITIONS = (("equal_support", "(i) equal support", "-"), ("majorized", "(ii) majorized", "--"),
               ("both", "(i) and (ii)", ":"))

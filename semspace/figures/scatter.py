@@ -15,16 +15,10 @@ from semspace.analyses.coefficients import correlation, ols_line
 from semspace.analyses.frames import as_numbers, resolve_columns
 from semspace.analyses.labels import axis_label
 from semspace.analyses.strata import ALL, LENGTH, LENGTH_COLUMN, MISSING, group_labels
-from semspace.analyses.tables import check_output_path
+from semspace.analyses.tables import check_figure_path
 
-FIGURE_SUFFIXES = (".png", ".pdf")
 HEXBIN_ABOVE = 2000
 PANELS_PER_ROW = 3
-
-
-def check_figure_path(path) -> Path:
-    """A figure file name ending in .png or .pdf, its folder created."""
-    return check_output_path(path, FIGURE_SUFFIXES, "a figure")
 
 
 def scatter_plot(frame: pd.DataFrame, x: str, y: str, path, *, by: str | None = None,
