@@ -11,10 +11,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from semspace.cli.app import app
 from semspace.collect import CollectConfig, SamplingSettings, run_collect
+from semspace.collect.engine import DEFAULT_GPU_MEMORY
+from semspace.collect.seeds import RUN_SEED_BITS
 from semspace.models import DEFAULT_MODEL
 from semspace.models.dtypes import AUTO_HELP
 
 console = Console(stderr=True)
+SEED_HELP = (f"Run seed, 0 to 2^{RUN_SEED_BITS}-1. Every response has its own seed, derived from (run seed, prompt "
+             "index, sample index): no two responses of a run, or of runs with different seeds, share one. vllm "
+             "samples each response from its own seed; hf draws a whole batch from one generator, seeded with its "
+             "first response's seed, so an hf response also depends on --batch-size.")
+BACKEND_HELP = "'hf' (transformers generate, any device) or 'vllm' (the vllm extra, for GPU servers)."
+CAPTURE_HELP = ("Engine of the teacher-forced pass that gives H and token statistics: 'auto' (the --backend's), "
+                "'vllm' (a pooling-mode vLLM engine beside the sampling one; needs --backend vllm; no transformers "
+                "model is loaded; no --layers) or 'hf' (a transformers model).")
+GPU_MEMORY_HELP = (f"With --backend vllm: the fraction of GPU memory the vLLM engines take together (default "
+                   f"{DEFAULT_GPU_MEMORY}), 2/3 for sampling and 1/3 for a vLLM capture engine; with hf capture the "
+                   "rest holds the transformers model. Recorded in the manifest. vLLM's CPU build sizes its cache by "
+                   "VLLM_CPU_KVCACHE_SPACE instead.")
 
 
 @app.command("collect")
@@ -29,7 +43,7 @@ def collect(
     max_new_tokens: int = typer.Option(512, help="Longest response, in tokens."),
     temperature: float = typer.Option(1.0, help="Sampling temperature (0 = greedy, needs --n 1)."),
     top_p: float = typer.Option(1.0, help="Nucleus sampling mass."),
-    seed: int = typer.Option(0, help="Run seed; each generate call uses seed + index of its first prompt."),
+    seed: int = typer.Option(0, help=SEED_HELP),
     limit: int = typer.Option(None, help="Use only the first N prompts."),
     batch_size: int = typer.Option(4, help="Prompts per generate call (each gives --n responses)."),
     template: str = typer.Option("chat", help="'chat' (the model's chat template) or 'plain' (base models)."),
@@ -46,7 +60,9 @@ def collect(
                                                           "repeat the option for several."),
     stride: int = typer.Option(1, help="Prefix stride s for ERV/ERA (1: the paper's analysis; 40: its training)."),
     window: int = typer.Option(512, help="ERV/ERA use the last W tokens (the reference's 512); 0 = whole response."),
-    backend: str = typer.Option("hf", help="'hf' (transformers generate, any device) or 'vllm' (GPU extra)."),
+    backend: str = typer.Option("hf", help=BACKEND_HELP),
+    capture_backend: str = typer.Option("auto", help=CAPTURE_HELP),
+    gpu_memory_utilization: float = typer.Option(None, show_default=False, help=GPU_MEMORY_HELP),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out."),
     device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),
     dtype: str = typer.Option("auto", help=f"Model dtype: auto, float32, bfloat16 or float16; {AUTO_HELP}. The "
@@ -59,7 +75,8 @@ def collect(
         sampling=SamplingSettings(n=n, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens),
         seed=seed, limit=limit, batch_size=batch_size, template=template, question_field=question_field,
         answer_field=answer_field, save_hidden=save_hidden, hidden_dtype=hidden_dtype, align=align,
-        layers=tuple(layers), stride=stride, window=window or None, backend=backend, resume=resume,
+        layers=tuple(layers), stride=stride, window=window or None, backend=backend,
+        capture_backend=capture_backend, gpu_memory_utilization=gpu_memory_utilization, resume=resume,
         device=device, dtype=dtype, prompts_per_shard=shard_prompts,
     )
     run_with_progress(config)

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from semspace.cli.app import app
+from semspace.cli.collect import BACKEND_HELP, CAPTURE_HELP, GPU_MEMORY_HELP, SEED_HELP
 from semspace.errors import InvalidInputError
 from semspace.evaluate import RESULTS, EvalConfig, level_table, passk_table, run_eval
 from semspace.evaluate.benchmarks import ARITHMETIC, DATA_DIR_VARIABLE
@@ -52,7 +53,7 @@ def eval_command(
     temperature: float = typer.Option(EVAL_TEMPERATURE, help="Sampling temperature (the paper's evaluation "
                                                              "setting; 0 = greedy, needs --n 1)."),
     top_p: float = typer.Option(EVAL_TOP_P, help="Nucleus sampling mass (the paper's evaluation setting)."),
-    seed: int = typer.Option(0, help="Run seed; each generate call uses seed + index of its first problem."),
+    seed: int = typer.Option(0, help=SEED_HELP),
     limit: int = typer.Option(None, show_default=False,
                               help="Use only the first N problems of each benchmark. Default: all."),
     batch_size: int = typer.Option(4, help="Problems per generate call (each gives --n responses)."),
@@ -60,7 +61,9 @@ def eval_command(
     stride: int = typer.Option(20, help="Prefix stride for ERV/ERA in the sub-runs (the paper's evaluation "
                                         "stride; collect's analysis default is 1)."),
     window: int = typer.Option(512, help="ERV/ERA use the last W tokens; 0 = whole response (collect's default)."),
-    backend: str = typer.Option("hf", help="'hf' (transformers generate, any device) or 'vllm' (GPU extra)."),
+    backend: str = typer.Option("hf", help=BACKEND_HELP),
+    capture_backend: str = typer.Option("auto", help=CAPTURE_HELP),
+    gpu_memory_utilization: float = typer.Option(None, show_default=False, help=GPU_MEMORY_HELP),
     device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),
     dtype: str = typer.Option("auto", help=f"Model dtype: auto, float32, bfloat16 or float16; {AUTO_HELP}. The "
                                            "dtype used is printed at start and kept in results.json; every "
@@ -74,7 +77,8 @@ def eval_command(
         out=out, model=model, benchmarks=tuple(benchmarks or [ARITHMETIC]), data_dir=data_dir, n=n,
         ks=tuple(ks) or None, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens, seed=seed,
         limit=limit, batch_size=batch_size, template=template, stride=stride, window=window or None,
-        backend=backend, device=device, dtype=dtype, resume=resume,
+        backend=backend, capture_backend=capture_backend, gpu_memory_utilization=gpu_memory_utilization,
+        device=device, dtype=dtype, resume=resume,
     )
     results = run_with_progress(config)
     printer = Console(width=None if sys.stdout.isatty() else WIDE)

@@ -1,5 +1,8 @@
 """The teacher-forced pass (SPEC §1): one forward over prompt + response ids, giving H and token statistics.
 
+This module is the transformers backend of the pass; vllm_backend has the vLLM one, which returns the same
+Capture and takes its token statistics through head_token_stats here.
+
 Rows of the last layer after the final norm, by `align`:
   predictive: positions P-1 .. P+T-2, the states that produced each response token (row t pairs with token t);
   token:      positions P .. P+T-1, the state at each response token.
@@ -11,6 +14,7 @@ they are never read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -31,6 +35,26 @@ class Capture:
     hidden: torch.Tensor
     tokens: TokenStats
     layers: dict[int, torch.Tensor] = field(default_factory=dict)
+
+
+class Capturer(Protocol):
+    """What the pipeline needs from a capture backend (hf here, vllm in vllm_backend)."""
+
+    def capture(self, prompt_ids: list[list[int]], response_ids: list[list[int]], *, align: str,
+                layers: tuple[int, ...]) -> list[Capture]:
+        ...
+
+
+class HFCapturer:
+    """The capture pass in a transformers model: the one that sampled, or one loaded for capture."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def capture(self, prompt_ids: list[list[int]], response_ids: list[list[int]], *, align: str = "predictive",
+                layers: tuple[int, ...] = ()) -> list[Capture]:
+        """See `capture`."""
+        return capture(self.model, prompt_ids, response_ids, align=align, layers=layers)
 
 
 def check_alignment(align: str) -> None:
@@ -106,12 +130,18 @@ def _capture_batch(model, prompts, responses, align: str, layers: tuple[int, ...
 
 
 def _token_stats(model, predictive_rows: torch.Tensor, token_ids: torch.Tensor) -> TokenStats:
-    """Token entropy, log-prob and top-1 probability from the LM head, LOGIT_ROWS rows at a time."""
+    """Token statistics through the model's own LM head (and logit softcap, where the model has one)."""
     head = model.get_output_embeddings()
     softcap = getattr(model.config, "final_logit_softcapping", None)
+    return head_token_stats(predictive_rows, token_ids, head.weight, head.bias, softcap)
+
+
+def head_token_stats(predictive_rows: torch.Tensor, token_ids: torch.Tensor, weight: torch.Tensor,
+                     bias: torch.Tensor | None = None, softcap: float | None = None) -> TokenStats:
+    """Token entropy, log-prob and top-1 probability from an LM head's weight, LOGIT_ROWS rows at a time."""
     parts = []
     for start in range(0, predictive_rows.shape[0], LOGIT_ROWS):
-        logits = head(predictive_rows[start:start + LOGIT_ROWS])
+        logits = torch.nn.functional.linear(predictive_rows[start:start + LOGIT_ROWS], weight, bias)
         if softcap:
             logits = torch.tanh(logits / softcap) * softcap
         parts.append(token_statistics(logits, token_ids[start:start + LOGIT_ROWS], chunk_rows=LOGIT_ROWS))

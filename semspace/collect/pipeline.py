@@ -6,13 +6,24 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from semspace.collect.capture import capture, check_alignment, check_layers
+from semspace.collect.capture import check_alignment, check_layers
+from semspace.collect.engine import (
+    Engine,
+    ModelFacts,
+    capture_backend,
+    check_engine_settings,
+    memory_shares,
+    open_engine,
+)
 from semspace.collect.rows import build_rows
-from semspace.collect.sampling import HFSampler, Sampler, SamplingSettings, VLLMSampler
+from semspace.collect.sampling import SamplingSettings
+from semspace.collect.seeds import SCHEME as SEED_SCHEME
+from semspace.collect.seeds import check_resumable_seeds, check_seed_space
 from semspace.data import Problem, build_prompt, load_problems
 from semspace.errors import InvalidInputError
-from semspace.models import DEFAULT_MODEL, LoadedModel, load_model
-from semspace.store import RunWriter
+from semspace.models import DEFAULT_MODEL
+from semspace.store import RunWriter, read_manifest
+from semspace.store.manifest import MANIFEST
 
 BACKENDS = ("hf", "vllm")
 HIDDEN_DTYPES = ("float16", "float32")
@@ -39,6 +50,8 @@ class CollectConfig:
     stride: int = 1
     window: int | None = 512
     backend: str = "hf"
+    capture_backend: str = "auto"  # auto: the sampling backend's
+    gpu_memory_utilization: float | None = None  # both vLLM engines together; None: engine.DEFAULT_GPU_MEMORY
     resume: bool = False
     device: str = "auto"
     dtype: str = "auto"
@@ -64,6 +77,7 @@ class CollectConfig:
             raise InvalidInputError(f"--backend must be one of {BACKENDS}.", "Use hf (any device) or vllm (GPU).")
         if self.hidden_dtype not in HIDDEN_DTYPES:
             raise InvalidInputError(f"--hidden-dtype must be one of {HIDDEN_DTYPES}.", "Use float16 or float32.")
+        check_engine_settings(self)
 
 
 @dataclass
@@ -76,23 +90,6 @@ class Progress:
     tokens: int
 
 
-@dataclass
-class Engine:
-    """A loaded model, its sampler and this process's place: what several runs on one model can share."""
-
-    state: object
-    loaded: LoadedModel
-    sampler: Sampler
-
-
-def open_engine(config: CollectConfig) -> Engine:
-    """Load config.model on this process's device with config.dtype, and the sampler of config.backend."""
-    state = _process_state(config.device)
-    device = config.device if config.device != "auto" else str(state.device)
-    loaded = load_model(config.model, device=device, dtype=config.dtype)
-    return Engine(state, loaded, _sampler(config, loaded))
-
-
 def load_config_problems(config: CollectConfig):
     """The ProblemSet a run of `config` asks: its dataset, limit, field overrides and seed."""
     return load_problems(config.dataset, limit=config.limit, question_field=config.question_field,
@@ -100,7 +97,7 @@ def load_config_problems(config: CollectConfig):
 
 
 def run_collect(config: CollectConfig, on_batch: Callable[[Progress], None] | None = None,
-                engine: Engine | None = None, on_load: Callable[[LoadedModel], None] | None = None) -> Path:
+                engine: Engine | None = None, on_load: Callable[[ModelFacts], None] | None = None) -> Path:
     """Run (or resume) a collection; returns the run folder. Each process of `accelerate launch` takes a slice.
 
     `engine` reuses a model opened by open_engine with the same model, device, dtype and backend (eval runs
@@ -108,13 +105,16 @@ def run_collect(config: CollectConfig, on_batch: Callable[[Progress], None] | No
     """
     config.check()
     problems = load_config_problems(config)
-    if engine is None:
-        engine = open_engine(config)
-        if on_load:
-            on_load(engine.loaded)
-    state, loaded, sampler = engine.state, engine.loaded, engine.sampler
-    check_layers(list(config.layers), loaded.model.config.num_hidden_layers)
-    writer = _open_writer(config, _manifest(config, loaded, problems), state)
+    check_seed_space(config.seed, len(problems.problems), config.sampling.n)
+    if config.resume and (Path(config.out) / MANIFEST).is_file():
+        check_resumable_seeds(read_manifest(config.out))
+    opened_here = engine is None
+    engine = engine or open_engine(config)
+    check_layers(list(config.layers), engine.model.num_layers)
+    if opened_here and on_load:
+        on_load(engine.model)
+    state = engine.state
+    writer = _open_writer(config, _manifest(config, engine.model, problems), state)
     todo = [(index, problem) for index, problem in enumerate(problems.problems)
             if index % state.num_processes == state.process_index and problem.prompt_id not in writer.done_prompt_ids]
     mine = sum(1 for index in range(len(problems.problems)) if index % state.num_processes == state.process_index)
@@ -123,7 +123,7 @@ def run_collect(config: CollectConfig, on_batch: Callable[[Progress], None] | No
     pending: list[dict] = []
     for start in range(0, len(todo), config.batch_size):
         batch = todo[start:start + config.batch_size]
-        rows = _collect_batch(config, loaded, sampler, batch, with_level)
+        rows = _collect_batch(config, engine, batch, with_level)
         pending.extend(rows)
         progress.prompts_done += len(batch)
         progress.responses += len(rows)
@@ -140,43 +140,18 @@ def run_collect(config: CollectConfig, on_batch: Callable[[Progress], None] | No
     return config.out
 
 
-def _collect_batch(config: CollectConfig, loaded, sampler: Sampler, batch: list[tuple[int, Problem]],
+def _collect_batch(config: CollectConfig, engine: Engine, batch: list[tuple[int, Problem]],
                    with_level: bool) -> list[dict]:
-    """Sample one batch of prompts (seed = run seed + index of its first prompt), capture, measure, grade."""
-    prompts = [build_prompt(loaded.tokenizer, problem.problem, template=config.template) for _, problem in batch]
-    prompt_ids = [loaded.tokenizer(text, add_special_tokens=config.template == "plain")["input_ids"]
-                  for text in prompts]
-    completions = sampler.sample(prompt_ids, config.sampling, seed=config.seed + batch[0][0])
+    """Sample one batch of prompts (seeds from the run seed and prompt indices), capture, measure, grade."""
+    tokenizer = engine.tokenizer
+    prompts = [build_prompt(tokenizer, problem.problem, template=config.template) for _, problem in batch]
+    prompt_ids = [tokenizer(text, add_special_tokens=config.template == "plain")["input_ids"] for text in prompts]
+    completions = engine.sampler.sample(prompt_ids, config.sampling, run_seed=config.seed,
+                                        prompt_indices=[index for index, _ in batch])
     flat = [(b, c) for b, group in enumerate(completions) for c in group]
-    captures = capture(loaded.model, [prompt_ids[b] for b, _ in flat], [c.token_ids for _, c in flat],
-                       align=config.align, layers=config.layers)
-    return build_rows(config, loaded.tokenizer, batch, prompts, flat, captures, with_level=with_level)
-
-
-def _sampler(config: CollectConfig, loaded) -> Sampler:
-    if config.backend == "hf":
-        return HFSampler(loaded.model, loaded.tokenizer)
-    if loaded.spec.kind == "tiny":
-        raise InvalidInputError("--backend vllm needs a model folder or hub id; tiny-random lives only in memory.",
-                                "Use --backend hf with tiny-random.")
-    return VLLMSampler(_model_folder(loaded), dtype=loaded.dtype)
-
-
-def _model_folder(loaded) -> str:
-    """Where vLLM can read the weights: the converted cache copy for the embedded model, else the source."""
-    if loaded.spec.kind == "embedded":
-        from semspace.models.embedded import copy_dir
-
-        return str(copy_dir())
-    return loaded.spec.source
-
-
-def _process_state(device: str):
-    """accelerate's view of this process (rank, world size, device); a plain run is process 0 of 1."""
-    import torch
-    from accelerate import PartialState
-
-    return PartialState(cpu=device == "cpu" or not torch.cuda.is_available())
+    captures = engine.capturer.capture([prompt_ids[b] for b, _ in flat], [c.token_ids for _, c in flat],
+                                       align=config.align, layers=config.layers)
+    return build_rows(config, tokenizer, batch, prompts, flat, captures, with_level=with_level)
 
 
 def _open_writer(config: CollectConfig, manifest: dict, state) -> RunWriter:
@@ -193,27 +168,28 @@ def _open_writer(config: CollectConfig, manifest: dict, state) -> RunWriter:
     return open_one()
 
 
-def _manifest(config: CollectConfig, loaded, problems) -> dict:
+def _manifest(config: CollectConfig, facts: ModelFacts, problems) -> dict:
     """The settings that define a run; a resume must match them exactly."""
-    model_config = loaded.model.config
-    model = {"name": loaded.spec.name, "kind": loaded.spec.kind, "source": loaded.spec.source,
-             "dtype": loaded.dtype, "hidden_size": model_config.hidden_size,
-             "num_layers": model_config.num_hidden_layers,
-             "captured_layers": [model_config.num_hidden_layers, *config.layers]}
+    model = {"name": facts.spec.name, "kind": facts.spec.kind, "source": facts.spec.source,
+             "dtype": facts.dtype, "hidden_size": facts.hidden_size, "num_layers": facts.num_layers,
+             "captured_layers": [facts.num_layers, *config.layers]}
     return {"model": model, **run_settings(config, problems)}
 
 
 def run_settings(config: CollectConfig, problems) -> dict:
     """The manifest's settings other than the model's: known before any model is loaded."""
     kind = {"kind": config.kind} if config.kind else {}
+    sampling_share, capture_share = memory_shares(config)
     return {
         **kind,
         "dataset": {"source": problems.source, "sha256": problems.sha256, "prompts": len(problems.problems),
                     "question_field": problems.question_field, "answer_field": problems.answer_field,
                     "template": config.template},
         "sampling": {"backend": config.backend, **asdict(config.sampling), "seed": config.seed,
-                     "batch_size": config.batch_size},
-        "capture": {"align": config.align, "layers": list(config.layers), "save_hidden": config.save_hidden,
+                     "seeds": SEED_SCHEME, "batch_size": config.batch_size,
+                     "gpu_memory_utilization": sampling_share},
+        "capture": {"backend": capture_backend(config), "gpu_memory_utilization": capture_share,
+                    "align": config.align, "layers": list(config.layers), "save_hidden": config.save_hidden,
                     "hidden_dtype": config.hidden_dtype if config.save_hidden else None},
         "metrics": {"stride": config.stride, "window": config.window, "center": True, "spectrum": "sigma"},
     }

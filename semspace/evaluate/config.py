@@ -37,6 +37,8 @@ class EvalConfig:
     stride: int = 20
     window: int | None = 512
     backend: str = "hf"
+    capture_backend: str = "auto"
+    gpu_memory_utilization: float | None = None
     device: str = "auto"
     dtype: str = "auto"
     resume: bool = False
@@ -65,6 +67,6 @@ class EvalConfig:
         return CollectConfig(
             out=Path(self.out) / benchmark.name, model=self.model, dataset=benchmark.dataset, sampling=sampling,
             seed=self.seed, limit=self.limit, batch_size=self.batch_size, template=self.template,
-            stride=self.stride, window=self.window, backend=self.backend, device=self.device, dtype=self.dtype,
-            kind="eval",
+            stride=self.stride, window=self.window, backend=self.backend, capture_backend=self.capture_backend,
+            gpu_memory_utilization=self.gpu_memory_utilization, device=self.device, dtype=self.dtype, kind="eval",
         )

@@ -6,13 +6,21 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from semspace.collect import CollectConfig, Progress, load_config_problems, open_engine, run_collect, run_settings
+from semspace.collect import (
+    CollectConfig,
+    ModelFacts,
+    Progress,
+    load_config_problems,
+    open_engine,
+    run_collect,
+    run_settings,
+)
 from semspace.errors import InvalidInputError, RunExistsError
 from semspace.evaluate.benchmarks import Benchmark, resolve_benchmarks
 from semspace.evaluate.config import EvalConfig
 from semspace.evaluate.results import build_results
 from semspace.evaluate.scores import score_run
-from semspace.models import LoadedModel, resolve_model
+from semspace.models import resolve_model
 from semspace.store import read_manifest
 from semspace.store.manifest import MANIFEST, RESULTS, as_json, write_json_atomic
 
@@ -20,7 +28,7 @@ OnBatch = Callable[[str, Progress], None]
 
 
 def run_eval(config: EvalConfig, on_batch: OnBatch | None = None,
-             on_load: Callable[[LoadedModel], None] | None = None) -> dict:
+             on_load: Callable[[ModelFacts], None] | None = None) -> dict:
     """Sample, grade and score every benchmark into config.out; returns what it writes to OUT/results.json.
 
     `on_batch(name, progress)` follows each benchmark's collect run; a finished one reports once, all done.
@@ -45,7 +53,7 @@ def run_eval(config: EvalConfig, on_batch: OnBatch | None = None,
         if engine is None:
             engine = open_engine(run)
             if on_load:
-                on_load(engine.loaded)
+                on_load(engine.model)
         run_collect(run, on_batch=report, engine=engine)
     return _write_results(config, benchmarks)
 
