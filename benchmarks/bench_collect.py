@@ -34,7 +34,8 @@ def sampling_alone(config: CollectConfig) -> float:
         batch = problems[first:first + config.batch_size]
         ids = [loaded.tokenizer(build_prompt(loaded.tokenizer, p.problem), add_special_tokens=False)["input_ids"]
                for p in batch]
-        sampler.sample(ids, config.sampling, seed=config.seed + first)
+        sampler.sample(ids, config.sampling, run_seed=config.seed,
+                       prompt_indices=list(range(first, first + len(batch))))
     return time.perf_counter() - start
 
 

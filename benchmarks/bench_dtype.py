@@ -34,7 +34,8 @@ def sample_rate(loaded, ids: list[list[int]], settings: SamplingSettings, batch:
     sampler = HFSampler(loaded.model, loaded.tokenizer)
     tokens, start = 0, time.perf_counter()
     for first in range(0, len(ids), batch):
-        groups = sampler.sample(ids[first:first + batch], settings, seed=first)
+        chunk = ids[first:first + batch]
+        groups = sampler.sample(chunk, settings, run_seed=0, prompt_indices=list(range(first, first + len(chunk))))
         tokens += sum(len(c.token_ids) for group in groups for c in group)
     return tokens, time.perf_counter() - start
 
@@ -58,7 +59,8 @@ def main() -> None:
     print(f"torch {torch.__version__}, CPU capability {torch.backends.cpu.get_cpu_capability()}; "
           f"auto -> {models['auto'].describe()}")
     ids = prompt_ids(models["float32"].tokenizer, args.prompts)
-    fixed = HFSampler(models["float32"].model, models["float32"].tokenizer).sample(ids, settings, seed=0)
+    fixed = HFSampler(models["float32"].model, models["float32"].tokenizer).sample(
+        ids, settings, run_seed=0, prompt_indices=list(range(len(ids))))
     pairs = [(ids[b], c.token_ids) for b, group in enumerate(fixed) for c in group]
     totals = {dtype: [0.0, 0.0, 0.0, 0.0] for dtype in DTYPES}
     sample_rate(models["float32"], ids[:args.batch_size], settings, args.batch_size)  # warm up the caches

@@ -6,8 +6,8 @@ from semspace._lazy import lazy_exports
 _EXPORTS = {
     "check_figure_path": "semspace.analyses.tables",
     "check_table_path": "semspace.analyses.tables",
-    "correlate": "semspace.analyses.correlate",
-    "correlation_table": "semspace.analyses.correlate",
+    "correlate": "semspace.analyses.correlation",
+    "correlation_table": "semspace.analyses.correlation",
     "flag_relations": "semspace.analyses.majorize_summary",
     "group_labels": "semspace.analyses.strata",
     "load_runs": "semspace.analyses.frames",
@@ -17,7 +17,7 @@ _EXPORTS = {
     "pair_summary": "semspace.analyses.majorize_summary",
     "pair_table": "semspace.analyses.majorize",
     "recompute_run": "semspace.analyses.recompute",
-    "RESULT_COLUMNS": "semspace.analyses.correlate",
+    "RESULT_COLUMNS": "semspace.analyses.correlation",
     "SchurConsistencyError": "semspace.analyses.majorize",
     "write_table": "semspace.analyses.tables",
 }

@@ -8,9 +8,23 @@ import typer
 from rich.console import Console
 
 from semspace.cli.app import app
+from semspace.collect.choices import DEFAULT_GPU_MEMORY
+from semspace.collect.seeds import RUN_SEED_BITS
 from semspace.models.names import AUTO_HELP, DEFAULT_MODEL
 
 console = Console(stderr=True)
+SEED_HELP = (f"Run seed, 0 to 2^{RUN_SEED_BITS}-1. Every response has its own seed, derived from (run seed, prompt "
+             "index, sample index): no two responses of a run, or of runs with different seeds, share one. vllm "
+             "samples each response from its own seed; hf draws a whole batch from one generator, seeded with its "
+             "first response's seed, so an hf response also depends on --batch-size.")
+BACKEND_HELP = "'hf' (transformers generate, any device) or 'vllm' (the vllm extra, for GPU servers)."
+CAPTURE_HELP = ("Engine of the teacher-forced pass that gives H and token statistics: 'auto' (the --backend's), "
+                "'vllm' (a pooling-mode vLLM engine beside the sampling one; needs --backend vllm; no transformers "
+                "model is loaded; no --layers) or 'hf' (a transformers model).")
+GPU_MEMORY_HELP = (f"With --backend vllm: the fraction of GPU memory the vLLM engines take together (default "
+                   f"{DEFAULT_GPU_MEMORY}), 2/3 for sampling and 1/3 for a vLLM capture engine; with hf capture the "
+                   "rest holds the transformers model. Recorded in the manifest. vLLM's CPU build sizes its cache by "
+                   "VLLM_CPU_KVCACHE_SPACE instead.")
 
 
 @app.command("collect")
@@ -26,7 +40,7 @@ def collect(
                                                   "below the 512-token ERV window, ER and ERV see the same tokens)."),
     temperature: float = typer.Option(1.0, help="Sampling temperature (0 = greedy, needs --n 1)."),
     top_p: float = typer.Option(1.0, help="Nucleus sampling mass."),
-    seed: int = typer.Option(0, help="Run seed; each generate call uses seed + index of its first prompt."),
+    seed: int = typer.Option(0, help=SEED_HELP),
     limit: int = typer.Option(None, help="Use only the first N prompts."),
     batch_size: int = typer.Option(4, help="Prompts per generate call (each gives --n responses)."),
     template: str = typer.Option("chat", help="'chat' (the model's chat template) or 'plain' (base models)."),
@@ -47,7 +61,9 @@ def collect(
                                                     "auto (the GPU when there is one, each eigen-problem on whichever "
                                                     "of CPU and GPU solves its size faster here, timed at start). "
                                                     "Recorded in the manifest; numbers agree to 1e-6."),
-    backend: str = typer.Option("hf", help="'hf' (transformers generate, any device) or 'vllm' (GPU extra)."),
+    backend: str = typer.Option("hf", help=BACKEND_HELP),
+    capture_backend: str = typer.Option("auto", help=CAPTURE_HELP),
+    gpu_memory_utilization: float = typer.Option(None, show_default=False, help=GPU_MEMORY_HELP),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out."),
     device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),
     dtype: str = typer.Option("auto", help=f"Model dtype: auto, float32, bfloat16 or float16; {AUTO_HELP}. The "
@@ -67,8 +83,8 @@ def collect(
         seed=seed, limit=limit, batch_size=batch_size, template=template, question_field=question_field,
         answer_field=answer_field, save_hidden=save_hidden, hidden_dtype=hidden_dtype, align=align,
         layers=tuple(layers), metrics=MetricSettings(stride=stride, window=window or None, device=metrics_device),
-        backend=backend, resume=resume,
-        device=device, dtype=dtype, prompts_per_shard=shard_prompts, strict=strict,
+        backend=backend, capture_backend=capture_backend, gpu_memory_utilization=gpu_memory_utilization,
+        resume=resume, device=device, dtype=dtype, prompts_per_shard=shard_prompts, strict=strict,
     )
     run_with_progress(config)
     console.print(f"[green]done:[/green] run written to {out}. Look at it with `semspace inspect {out}`.")

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from semspace.cli.app import app
+from semspace.cli.collect import BACKEND_HELP, CAPTURE_HELP, GPU_MEMORY_HELP, SEED_HELP
 from semspace.errors import InvalidInputError
 from semspace.evaluate.benchmarks import ARITHMETIC, DATA_DIR_VARIABLE
 from semspace.evaluate.defaults import EVAL_STRIDE, EVAL_TEMPERATURE, EVAL_TOP_P, TRAINING_RESPONSE_LENGTH
@@ -52,7 +53,7 @@ def eval_command(
     temperature: float = typer.Option(EVAL_TEMPERATURE, help="Sampling temperature (the paper's evaluation "
                                                              "setting; 0 = greedy, needs --n 1)."),
     top_p: float = typer.Option(EVAL_TOP_P, help="Nucleus sampling mass (the paper's evaluation setting)."),
-    seed: int = typer.Option(0, help="Run seed; each generate call uses seed + index of its first problem."),
+    seed: int = typer.Option(0, help=SEED_HELP),
     limit: int = typer.Option(None, show_default=False,
                               help="Use only the first N problems of each benchmark. Default: all."),
     batch_size: int = typer.Option(4, help="Problems per generate call (each gives --n responses)."),
@@ -62,7 +63,9 @@ def eval_command(
     window: int = typer.Option(512, help="ERV/ERA use the last W tokens; 0 = whole response (collect's default)."),
     metrics_device: str = typer.Option("auto", help="Where spectra are solved: cpu, cuda, cuda:N, or auto (as "
                                                     "`semspace collect --help` says)."),
-    backend: str = typer.Option("hf", help="'hf' (transformers generate, any device) or 'vllm' (GPU extra)."),
+    backend: str = typer.Option("hf", help=BACKEND_HELP),
+    capture_backend: str = typer.Option("auto", help=CAPTURE_HELP),
+    gpu_memory_utilization: float = typer.Option(None, show_default=False, help=GPU_MEMORY_HELP),
     device: str = typer.Option("auto", help="'auto' (accelerate's device: GPU if any), 'cpu', 'cuda', 'cuda:1'."),
     dtype: str = typer.Option("auto", help=f"Model dtype: auto, float32, bfloat16 or float16; {AUTO_HELP}. The "
                                            "dtype used is printed at start and kept in results.json; every "
@@ -83,7 +86,8 @@ def eval_command(
         ks=tuple(ks) or None, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens, seed=seed,
         limit=limit, batch_size=batch_size, template=template,
         metrics=MetricSettings(stride=stride, window=window or None, device=metrics_device),
-        backend=backend, device=device, dtype=dtype, resume=resume, strict=strict,
+        backend=backend, capture_backend=capture_backend, gpu_memory_utilization=gpu_memory_utilization,
+        device=device, dtype=dtype, resume=resume, strict=strict,
     )
     results = run_with_progress(config)
     printer = Console(width=None if sys.stdout.isatty() else WIDE)

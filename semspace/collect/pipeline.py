@@ -12,18 +12,28 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from semspace.collect.background import BackgroundStage
-from semspace.collect.capture import capture, check_alignment, check_layers
+from semspace.collect.choices import BACKENDS, HIDDEN_DTYPES
+from semspace.collect.engine import (
+    Engine,
+    ModelFacts,
+    capture_backend,
+    check_engine_settings,
+    memory_shares,
+    open_engine,
+)
 from semspace.collect.rows import build_rows
-from semspace.collect.sampling import HFSampler, Sampler, SamplingSettings, VLLMSampler
+from semspace.collect.sampling import SamplingSettings
+from semspace.collect.seeds import SCHEME as SEED_SCHEME
+from semspace.collect.seeds import check_resumable_seeds, check_seed_space
+from semspace.collect.teacher_forced import check_alignment, check_layers
 from semspace.data import Problem, build_prompt, load_problems
 from semspace.errors import InvalidInputError
 from semspace.metrics import MetricSettings
 from semspace.metrics.placement import placement
-from semspace.models import DEFAULT_MODEL, LoadedModel, load_model
-from semspace.store import RunWriter
+from semspace.models.names import DEFAULT_MODEL
+from semspace.store import RunWriter, read_manifest
+from semspace.store.manifest import MANIFEST
 
-BACKENDS = ("hf", "vllm")
-HIDDEN_DTYPES = ("float16", "float32")
 BATCHES_IN_FLIGHT = 2
 
 
@@ -47,6 +57,8 @@ class CollectConfig:
     align: str = "predictive"
     layers: tuple[int, ...] = ()
     backend: str = "hf"
+    capture_backend: str = "auto"  # auto: the sampling backend's
+    gpu_memory_utilization: float | None = None  # both vLLM engines together; None: engine.DEFAULT_GPU_MEMORY
     resume: bool = False
     device: str = "auto"
     dtype: str = "auto"
@@ -71,6 +83,7 @@ class CollectConfig:
             raise InvalidInputError(f"--backend must be one of {BACKENDS}.", "Use hf (any device) or vllm (GPU).")
         if self.hidden_dtype not in HIDDEN_DTYPES:
             raise InvalidInputError(f"--hidden-dtype must be one of {HIDDEN_DTYPES}.", "Use float16 or float32.")
+        check_engine_settings(self)
 
 
 @dataclass
@@ -104,8 +117,8 @@ class Progress:
 class CollectEvents:
     """What a collect run reports as it goes; every method does nothing here: override those you need."""
 
-    def loaded(self, loaded: LoadedModel) -> None:
-        """The model is loaded (not called when an engine is passed in)."""
+    def loaded(self, model: ModelFacts) -> None:
+        """The model is loaded (not called when an engine is passed in); `model.describe()` says how."""
 
     def sampling(self, tokens: int) -> None:
         """Tokens sampled so far in the batch being sampled (HF: every step; vLLM: once, at the end)."""
@@ -115,23 +128,6 @@ class CollectEvents:
 
     def finished(self, progress: Progress) -> None:
         """Every row is written."""
-
-
-@dataclass
-class Engine:
-    """A loaded model, its sampler and this process's place: what several runs on one model can share."""
-
-    state: object
-    loaded: LoadedModel
-    sampler: Sampler
-
-
-def open_engine(config: CollectConfig) -> Engine:
-    """Load config.model on this process's device with config.dtype, and the sampler of config.backend."""
-    state = _process_state(config.device)
-    device = config.device if config.device != "auto" else str(state.device)
-    loaded = load_model(config.model, device=device, dtype=config.dtype)
-    return Engine(state, loaded, _sampler(config, loaded))
 
 
 def load_config_problems(config: CollectConfig):
@@ -149,16 +145,20 @@ def run_collect(config: CollectConfig, events: CollectEvents | None = None, engi
     events = events or CollectEvents()
     config.check()
     problems = load_config_problems(config)
-    if engine is None:
-        engine = open_engine(config)
-        events.loaded(engine.loaded)
-    check_layers(list(config.layers), engine.loaded.model.config.num_hidden_layers)
-    writer = _open_writer(config, _manifest(config, engine.loaded, problems), engine.state)
+    check_seed_space(config.seed, len(problems.problems), config.sampling.n)
+    if config.resume and (Path(config.out) / MANIFEST).is_file():
+        check_resumable_seeds(read_manifest(config.out))
+    opened_here = engine is None
+    engine = engine or open_engine(config)
+    check_layers(list(config.layers), engine.model.num_layers)
+    if opened_here:
+        events.loaded(engine.model)
+    writer = _open_writer(config, _manifest(config, engine.model, problems), engine.state)
     mine = [(index, problem) for index, problem in enumerate(problems.problems)
             if index % engine.state.num_processes == engine.state.process_index]
     todo = [(index, problem) for index, problem in mine if problem.prompt_id not in writer.done_prompt_ids]
     progress = Progress(len(mine) - len(todo), len(mine), 0, 0)
-    finish = BatchFinisher(config, engine.loaded.tokenizer, writer, progress, events,
+    finish = BatchFinisher(config, engine.tokenizer, writer, progress, events,
                            with_level=any(problem.level is not None for problem in problems.problems))
     try:
         with BackgroundStage(finish, depth=BATCHES_IN_FLIGHT) as stage:
@@ -188,17 +188,17 @@ class Captured:
 
 def _sample_and_capture(config: CollectConfig, engine: Engine, batch: list[tuple[int, Problem]],
                         progress: Progress, events: CollectEvents) -> Captured:
-    """Sample one batch of prompts (seed = run seed + index of its first prompt) and run the teacher-forced pass."""
-    tokenizer = engine.loaded.tokenizer
+    """Sample one batch of prompts (seeds from the run seed and prompt indices) and run the teacher-forced pass."""
+    tokenizer = engine.tokenizer
     prompts = [build_prompt(tokenizer, problem.problem, template=config.template) for _, problem in batch]
     prompt_ids = [tokenizer(text, add_special_tokens=config.template == "plain")["input_ids"] for text in prompts]
     started = time.perf_counter()
-    completions = engine.sampler.sample(prompt_ids, config.sampling, seed=config.seed + batch[0][0],
-                                        on_tokens=events.sampling)
+    completions = engine.sampler.sample(prompt_ids, config.sampling, run_seed=config.seed,
+                                        prompt_indices=[index for index, _ in batch], on_tokens=events.sampling)
     sampled = time.perf_counter()
     flat = [(b, c) for b, group in enumerate(completions) for c in group]
-    captures = capture(engine.loaded.model, [prompt_ids[b] for b, _ in flat], [c.token_ids for _, c in flat],
-                       align=config.align, layers=config.layers)
+    captures = engine.capturer.capture([prompt_ids[b] for b, _ in flat], [c.token_ids for _, c in flat],
+                                       align=config.align, layers=config.layers)
     progress.timings.sampling += sampled - started
     progress.timings.capture += time.perf_counter() - sampled
     return Captured(batch, prompts, flat, captures)
@@ -238,32 +238,6 @@ class BatchFinisher:
             self.progress.timings.writing += time.perf_counter() - started
 
 
-def _sampler(config: CollectConfig, loaded) -> Sampler:
-    if config.backend == "hf":
-        return HFSampler(loaded.model, loaded.tokenizer)
-    if loaded.spec.kind == "tiny":
-        raise InvalidInputError("--backend vllm needs a model folder or hub id; tiny-random lives only in memory.",
-                                "Use --backend hf with tiny-random.")
-    return VLLMSampler(_model_folder(loaded), dtype=loaded.dtype)
-
-
-def _model_folder(loaded) -> str:
-    """Where vLLM can read the weights: the converted cache copy for the embedded model, else the source."""
-    if loaded.spec.kind == "embedded":
-        from semspace.models.embedded import copy_dir
-
-        return str(copy_dir())
-    return loaded.spec.source
-
-
-def _process_state(device: str):
-    """accelerate's view of this process (rank, world size, device); a plain run is process 0 of 1."""
-    import torch
-    from accelerate import PartialState
-
-    return PartialState(cpu=device == "cpu" or not torch.cuda.is_available())
-
-
 def _open_writer(config: CollectConfig, manifest: dict, state) -> RunWriter:
     """Process 0 creates the run first; the others join once it exists."""
     def open_one() -> RunWriter:
@@ -278,28 +252,29 @@ def _open_writer(config: CollectConfig, manifest: dict, state) -> RunWriter:
     return open_one()
 
 
-def _manifest(config: CollectConfig, loaded, problems) -> dict:
+def _manifest(config: CollectConfig, facts: ModelFacts, problems) -> dict:
     """The settings that define a run (a resume must match them exactly), and how this machine ran it."""
-    model_config = loaded.model.config
-    model = {"name": loaded.spec.name, "kind": loaded.spec.kind, "source": loaded.spec.source,
-             "dtype": loaded.dtype, "hidden_size": model_config.hidden_size,
-             "num_layers": model_config.num_hidden_layers,
-             "captured_layers": [model_config.num_hidden_layers, *config.layers]}
-    runtime = {"model_dtype": loaded.dtype_reason, "metrics_device": placement(config.metrics.device).describe()}
+    model = {"name": facts.spec.name, "kind": facts.spec.kind, "source": facts.spec.source,
+             "dtype": facts.dtype, "hidden_size": facts.hidden_size, "num_layers": facts.num_layers,
+             "captured_layers": [facts.num_layers, *config.layers]}
+    runtime = {"model_dtype": facts.dtype_reason, "metrics_device": placement(config.metrics.device).describe()}
     return {"model": model, **run_settings(config, problems), "runtime": runtime}
 
 
 def run_settings(config: CollectConfig, problems) -> dict:
     """The manifest's settings other than the model's: known before any model is loaded."""
     kind = {"kind": config.kind} if config.kind else {}
+    sampling_share, capture_share = memory_shares(config)
     return {
         **kind,
         "dataset": {"source": problems.source, "sha256": problems.sha256, "prompts": len(problems.problems),
                     "question_field": problems.question_field, "answer_field": problems.answer_field,
                     "template": config.template},
         "sampling": {"backend": config.backend, **asdict(config.sampling), "seed": config.seed,
-                     "batch_size": config.batch_size},
-        "capture": {"align": config.align, "layers": list(config.layers), "save_hidden": config.save_hidden,
+                     "seeds": SEED_SCHEME, "batch_size": config.batch_size,
+                     "gpu_memory_utilization": sampling_share},
+        "capture": {"backend": capture_backend(config), "gpu_memory_utilization": capture_share,
+                    "align": config.align, "layers": list(config.layers), "save_hidden": config.save_hidden,
                     "hidden_dtype": config.hidden_dtype if config.save_hidden else None},
         "metrics": config.metrics.numbers(),
     }

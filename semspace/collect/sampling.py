@@ -1,4 +1,8 @@
-"""Sampling backends: n completions per prompt as exact token ids. Hidden states come later, from capture."""
+"""Sampling: n completions per prompt as exact token ids (transformers here, vLLM in vllm_backend).
+
+Hidden states come later, from capture. Seeds come from semspace.collect.seeds: vLLM gives every response its
+own; transformers `generate` draws a whole batch from one generator, so there each batch gets one.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from typing import Protocol
 
 import torch
 
+from semspace.collect.seeds import batch_seed
 from semspace.collect.streaming import TokenCounter
-from semspace.errors import ModelNotAvailableError
 
 
 @dataclass(frozen=True)
@@ -32,17 +36,18 @@ class Completion:
 
 
 class Sampler(Protocol):
-    """What the pipeline needs from a backend: completions for a batch of prompts, seeded by `seed`, reporting the
-    tokens sampled so far to `on_tokens`."""
+    """What the pipeline needs from a backend: completions for a batch of prompts, which are the prompts
+    `prompt_indices` (positions in the dataset) of a run seeded `run_seed`, reporting the tokens sampled so far to
+    `on_tokens`."""
 
-    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int,
-               on_tokens: Callable[[int], None] | None = None) -> list[list[Completion]]:
+    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, *, run_seed: int,
+               prompt_indices: list[int], on_tokens: Callable[[int], None] | None = None) -> list[list[Completion]]:
         ...
 
 
-def stop_ids(model, tokenizer) -> set[int]:
+def stop_ids(generation_config, tokenizer) -> set[int]:
     """Every token id that ends a response: the generation config's eos ids plus the tokenizer's."""
-    configured = model.generation_config.eos_token_id
+    configured = generation_config.eos_token_id
     ids = set(configured if isinstance(configured, list) else [configured] if configured is not None else [])
     if tokenizer.eos_token_id is not None:
         ids.add(tokenizer.eos_token_id)
@@ -58,19 +63,24 @@ def cut_at_stop(new_tokens: list[int], stops: set[int]) -> Completion:
 
 
 class HFSampler:
-    """transformers `generate` on left-padded prompt batches, num_return_sequences = n."""
+    """transformers `generate` on left-padded prompt batches, num_return_sequences = n.
+
+    All responses of a batch come from one random stream, seeded by the batch's first prompt: a response
+    depends on the whole batch (--batch-size and which prompts are in it), not on its own seed alone. Batches
+    are fixed by prompt index, so a resumed run meets the same batches and gives the same responses.
+    """
 
     def __init__(self, model, tokenizer):
         self.model = model
         self.tokenizer = tokenizer
-        self.stops = stop_ids(model, tokenizer)
+        self.stops = stop_ids(model.generation_config, tokenizer)
 
-    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int,
-               on_tokens: Callable[[int], None] | None = None) -> list[list[Completion]]:
-        """Sample settings.n completions per prompt; the same seed and batch always give the same tokens."""
+    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, *, run_seed: int,
+               prompt_indices: list[int], on_tokens: Callable[[int], None] | None = None) -> list[list[Completion]]:
+        """Sample settings.n completions per prompt; the same run seed and batch always give the same tokens."""
         input_ids, attention_mask = left_pad(prompt_ids, self.tokenizer.pad_token_id, self.model.device)
         streamer = TokenCounter(self.stops, on_tokens) if on_tokens else None
-        torch.manual_seed(seed)
+        torch.manual_seed(batch_seed(run_seed, prompt_indices[0]))
         with torch.inference_mode():
             output = self.model.generate(
                 input_ids=input_ids,
@@ -103,34 +113,3 @@ def left_pad(sequences: list[list[int]], pad_id: int, device) -> tuple[torch.Ten
         input_ids[row, width - len(ids):] = torch.tensor(ids, dtype=torch.long)
         attention_mask[row, width - len(ids):] = 1
     return input_ids.to(device), attention_mask.to(device)
-
-
-class VLLMSampler:
-    """vLLM samples (exact token ids kept, one seed per prompt); needs the optional `vllm` extra and a GPU."""
-
-    def __init__(self, model_source: str, *, dtype: str, gpu_memory_utilization: float = 0.5):
-        try:
-            from vllm import LLM
-        except ImportError as error:
-            raise ModelNotAvailableError(
-                "--backend vllm needs vLLM, which is not installed here.",
-                "pip install 'semspace[vllm]' on a GPU machine, or use --backend hf.",
-            ) from error
-        self.llm = LLM(model=model_source, dtype=dtype, gpu_memory_utilization=gpu_memory_utilization)
-
-    def sample(self, prompt_ids: list[list[int]], settings: SamplingSettings, seed: int,
-               on_tokens: Callable[[int], None] | None = None) -> list[list[Completion]]:
-        """One request per prompt, seeded seed + its position, so results do not depend on batching; the tokens are
-        reported once, when vLLM returns (its offline API has no per-step callback)."""
-        from vllm import SamplingParams
-
-        params = [SamplingParams(n=settings.n, temperature=settings.temperature, top_p=settings.top_p,
-                                 max_tokens=settings.max_new_tokens, seed=seed + offset)
-                  for offset in range(len(prompt_ids))]
-        requests = [{"prompt_token_ids": ids} for ids in prompt_ids]
-        outputs = self.llm.generate(requests, params, use_tqdm=False)
-        completions = [[Completion(list(choice.token_ids), "stop" if choice.finish_reason == "stop" else "length")
-                        for choice in output.outputs] for output in outputs]
-        if on_tokens:
-            on_tokens(sum(len(c.token_ids) for group in completions for c in group))
-        return completions

@@ -34,6 +34,8 @@ class EvalConfig:
     template: str = "chat"
     metrics: MetricSettings = field(default_factory=lambda: MetricSettings(stride=EVAL_STRIDE, device="auto"))
     backend: str = "hf"
+    capture_backend: str = "auto"
+    gpu_memory_utilization: float | None = None
     device: str = "auto"
     dtype: str = "auto"
     resume: bool = False
@@ -63,6 +65,7 @@ class EvalConfig:
         return CollectConfig(
             out=Path(self.out) / benchmark.name, model=self.model, dataset=benchmark.dataset, sampling=sampling,
             seed=self.seed, limit=self.limit, batch_size=self.batch_size, template=self.template,
-            metrics=self.metrics, backend=self.backend, device=self.device, dtype=self.dtype, strict=self.strict,
-            kind="eval",
+            metrics=self.metrics, backend=self.backend, capture_backend=self.capture_backend,
+            gpu_memory_utilization=self.gpu_memory_utilization, device=self.device, dtype=self.dtype,
+            strict=self.strict, kind="eval",
         )

@@ -53,7 +53,7 @@ def run_eval(config: EvalConfig, events_for: EventsFor | None = None) -> dict:
         run = replace(run, resume=status == "running")
         if engine is None:
             engine = open_engine(run)
-            events.loaded(engine.loaded)
+            events.loaded(engine.model)
         run_collect(run, events, engine=engine)
     return _write_results(config, benchmarks)
 

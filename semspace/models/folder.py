@@ -28,7 +28,7 @@ def find_checkpoint(folder: Path) -> Path:
     )
 
 
-def _tokenizer_folder(checkpoint: Path) -> Path:
+def tokenizer_folder(checkpoint: Path) -> Path:
     """The checkpoint if it holds a tokenizer, else the run folder above it (trainers may save it there)."""
     for folder in (checkpoint, checkpoint.parent):
         if any((folder / name).is_file() for name in TOKENIZER_FILES):
@@ -44,10 +44,10 @@ def load_folder(
 ) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """Read model and tokenizer from disk only; a broken folder becomes a user error."""
     checkpoint = find_checkpoint(folder)
-    tokenizer_folder = _tokenizer_folder(checkpoint)
+    tokenizer_dir = tokenizer_folder(checkpoint)
     try:
         model = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=dtype, device_map=device)
-        tokenizer = AutoTokenizer.from_pretrained(tokenizer_folder)
+        tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
     except (OSError, ValueError) as error:
         raise ModelNotAvailableError(
             f"Could not load the model in {checkpoint}: {str(error).splitlines()[0]}",

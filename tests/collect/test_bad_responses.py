@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-import semspace.collect.pipeline as pipeline
-from semspace.collect import CollectConfig, SamplingSettings, capture, run_collect
+from semspace.collect import CollectConfig, HFCapturer, SamplingSettings, capture, run_collect
 from semspace.errors import InvalidInputError
 from semspace.metrics import MetricSettings, response_metrics_batch
 from semspace.models import tiny_random
@@ -21,16 +20,16 @@ SETTINGS = dict(model="tiny-random", dataset="arithmetic:2", batch_size=2, metri
 @pytest.fixture
 def overflow_in_one_response(monkeypatch):
     """The teacher-forced pass as it is, except that the second response's third state overflowed."""
-    real = pipeline.capture
+    real = HFCapturer.capture
 
-    def overflowing(*args, **kwargs):
-        captures = real(*args, **kwargs)
+    def overflowing(self, *args, **kwargs):
+        captures = real(self, *args, **kwargs)
         if len(captures) > 1 and captures[1].hidden.shape[0] > 2:
             captures[1].hidden = captures[1].hidden.clone()
             captures[1].hidden[2] = math.inf
         return captures
 
-    monkeypatch.setattr(pipeline, "capture", overflowing)
+    monkeypatch.setattr(HFCapturer, "capture", overflowing)
 
 
 def test_an_overflowing_response_keeps_its_row_with_nan_metrics_and_the_reason(tmp_path, overflow_in_one_response):

@@ -1,18 +1,16 @@
-"""The collect command as a user runs it: bad input, other readers, several processes, the real model, vLLM."""
+"""The collect command as a user runs it: bad input, other readers, several processes, the real model."""
 
 import json
 import os
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from semspace.collect import SamplingSettings, VLLMSampler
-from semspace.errors import ModelNotAvailableError
-from semspace.store import read_run
+from semspace.collect.seeds import SCHEME
+from semspace.store import read_manifest, read_run
 
 TINY = ["--model", "tiny-random", "--n", "2", "--max-new-tokens", "8"]
 
@@ -45,6 +43,14 @@ def test_shards_open_in_other_readers(tiny_run):
     assert loaded.num_rows == 6 and len(loaded[0]["hidden"][0]) == 64
 
 
+def test_manifest_records_the_engines_and_the_seeds(tiny_run):
+    manifest = read_manifest(tiny_run)
+    assert manifest["sampling"]["backend"] == "hf" and manifest["sampling"]["seeds"] == SCHEME
+    assert manifest["capture"]["backend"] == "hf"
+    assert manifest["sampling"]["gpu_memory_utilization"] is None, "no vLLM engine ran"
+    assert manifest["capture"]["gpu_memory_utilization"] is None
+
+
 def test_inspect_summarises_the_run(tiny_run):
     result = run_cli("inspect", str(tiny_run))
     assert result.returncode == 0
@@ -59,6 +65,10 @@ def test_inspect_summarises_the_run(tiny_run):
     (["--align", "sideways"], "--align"),
     (["--layers", "7"], "--layers"),
     (["--backend", "vllm"], "--backend vllm"),
+    (["--backend", "vllm", "--layers", "1"], "--layers needs --capture-backend hf"),
+    (["--capture-backend", "vllm"], "--capture-backend vllm needs --backend vllm"),
+    (["--gpu-memory-utilization", "0.5"], "--gpu-memory-utilization"),
+    (["--seed", "-1"], "--seed"),
     (["--temperature", "0", "--n", "2"], "temperature 0"),
 ])
 def test_bad_input_gives_exit_2_and_one_line(tmp_path, args, needle):
@@ -115,43 +125,6 @@ def test_real_embedded_model_end_to_end(tmp_path):
     assert frame.response.str.len().gt(0).all()
     assert frame.er.between(1, 24).all() and frame.mean_logprob.lt(0).all()
     assert frame.correct.notna().all()
-
-
-def test_vllm_backend_calls_the_documented_api(monkeypatch):
-    """vLLM is not installable on CPU; a stand-in module checks our calls (LLM, SamplingParams, generate)."""
-    calls = {}
-
-    class FakeLLM:
-        def __init__(self, model, dtype, gpu_memory_utilization):
-            calls["init"] = (model, dtype)
-
-        def generate(self, requests, params, use_tqdm):
-            calls["seeds"] = [p.seed for p in params]
-            calls["requests"] = requests
-
-            def choice(ids, reason):
-                return types.SimpleNamespace(token_ids=ids, finish_reason=reason)
-
-            return [types.SimpleNamespace(outputs=[choice((1, 2), "stop"), choice((3,), "length")])
-                    for _ in requests]
-
-    fake = types.ModuleType("vllm")
-    fake.LLM = FakeLLM
-    fake.SamplingParams = lambda **kwargs: types.SimpleNamespace(**kwargs)
-    monkeypatch.setitem(sys.modules, "vllm", fake)
-    sampler = VLLMSampler("/models/x", dtype="bfloat16")
-    result = sampler.sample([[5, 6], [7]], SamplingSettings(n=2), seed=10)
-    assert calls["init"] == ("/models/x", "bfloat16")
-    assert calls["seeds"] == [10, 11]
-    assert calls["requests"] == [{"prompt_token_ids": [5, 6]}, {"prompt_token_ids": [7]}]
-    assert [[c.finish_reason for c in group] for group in result] == [["stop", "length"]] * 2
-    assert result[0][0].token_ids == [1, 2]
-
-
-def test_vllm_missing_says_how_to_install(monkeypatch):
-    monkeypatch.setitem(sys.modules, "vllm", None)
-    with pytest.raises(ModelNotAvailableError, match="semspace\\[vllm\\]"):
-        VLLMSampler("/models/x", dtype="bfloat16")
 
 
 def test_recomputing_a_collected_run_reproduces_its_metrics(tiny_run, tmp_path):

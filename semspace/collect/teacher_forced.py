@@ -1,5 +1,8 @@
 """The teacher-forced pass (SPEC §1): one forward over prompt + response ids, giving H and token statistics.
 
+This module is the transformers backend of the pass; vllm_backend has the vLLM one, which returns the same
+Capture and takes its token statistics through head_token_stats here.
+
 Rows of the last layer after the final norm, by `align`:
   predictive: positions P-1 .. P+T-2, the states that produced each response token (row t pairs with token t);
   token:      positions P .. P+T-1, the state at each response token.
@@ -10,7 +13,9 @@ they are never read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -33,6 +38,26 @@ class Capture:
     tokens: TokenStats
     layers: dict[int, torch.Tensor] = field(default_factory=dict)
     error: str | None = None
+
+
+class Capturer(Protocol):
+    """What the pipeline needs from a capture backend (hf here, vllm in vllm_backend)."""
+
+    def capture(self, prompt_ids: list[list[int]], response_ids: list[list[int]], *, align: str,
+                layers: tuple[int, ...]) -> list[Capture]:
+        ...
+
+
+class HFCapturer:
+    """The capture pass in a transformers model: the one that sampled, or one loaded for capture."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def capture(self, prompt_ids: list[list[int]], response_ids: list[list[int]], *, align: str = "predictive",
+                layers: tuple[int, ...] = ()) -> list[Capture]:
+        """See `capture`."""
+        return capture(self.model, prompt_ids, response_ids, align=align, layers=layers)
 
 
 def check_alignment(align: str) -> None:
@@ -100,30 +125,37 @@ def _capture_batch(model, prompts, responses, align: str, layers: tuple[int, ...
         results = []
         for row, (prompt, response) in enumerate(zip(prompts, responses)):
             predictive = last[row, row_slice(len(prompt), len(response), "predictive")]
-            tokens, error = _token_stats_or_nan(model, predictive, torch.tensor(response, device=device))
+            tokens, error = token_stats_or_nan(_token_stats, model, predictive, torch.tensor(response, device=device),
+                                               length=len(response))
             rows = row_slice(len(prompt), len(response), align)
             extra = {layer: output.hidden_states[layer][row, rows].cpu() for layer in layers}
             results.append(Capture(hidden=last[row, rows].cpu(), tokens=tokens, layers=extra, error=error))
     return results
 
 
-def _token_stats_or_nan(model, predictive_rows: torch.Tensor, token_ids: torch.Tensor
-                        ) -> tuple[TokenStats, str | None]:
-    """The token statistics, or NaN ones and the reason when the logits overflowed (one response, not the run)."""
+def token_stats_or_nan(compute: Callable[..., TokenStats], *args, length: int) -> tuple[TokenStats, str | None]:
+    """compute(*args)'s token statistics of `length` tokens, or NaN ones and the reason when the logits overflowed
+    (so one response, not the run, is lost)."""
     try:
-        return _token_stats(model, predictive_rows, token_ids), None
+        return compute(*args), None
     except InvalidInputError as error:
-        nan = np.full(token_ids.shape[0], np.nan)
+        nan = np.full(length, np.nan)
         return TokenStats(nan, nan, nan), f"token statistics: {error.cause}"
 
 
 def _token_stats(model, predictive_rows: torch.Tensor, token_ids: torch.Tensor) -> TokenStats:
-    """Token entropy, log-prob and top-1 probability from the LM head, LOGIT_ROWS rows at a time."""
+    """Token statistics through the model's own LM head (and logit softcap, where the model has one)."""
     head = model.get_output_embeddings()
     softcap = getattr(model.config, "final_logit_softcapping", None)
+    return head_token_stats(predictive_rows, token_ids, head.weight, head.bias, softcap)
+
+
+def head_token_stats(predictive_rows: torch.Tensor, token_ids: torch.Tensor, weight: torch.Tensor,
+                     bias: torch.Tensor | None = None, softcap: float | None = None) -> TokenStats:
+    """Token entropy, log-prob and top-1 probability from an LM head's weight, LOGIT_ROWS rows at a time."""
     parts = []
     for start in range(0, predictive_rows.shape[0], LOGIT_ROWS):
-        logits = head(predictive_rows[start:start + LOGIT_ROWS])
+        logits = torch.nn.functional.linear(predictive_rows[start:start + LOGIT_ROWS], weight, bias)
         if softcap:
             logits = torch.tanh(logits / softcap) * softcap
         parts.append(token_statistics(logits, token_ids[start:start + LOGIT_ROWS], chunk_rows=LOGIT_ROWS))
