@@ -7,6 +7,7 @@ when two batches are already in flight.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from semspace.metrics import MetricSettings
 from semspace.metrics.placement import placement
 from semspace.models.names import DEFAULT_MODEL
 from semspace.store import RunWriter, read_manifest
+from semspace.store.lock import RunLock
 from semspace.store.manifest import MANIFEST
 
 BATCHES_IN_FLIGHT = 2
@@ -144,6 +146,7 @@ def run_collect(config: CollectConfig, events: CollectEvents | None = None, engi
     """
     events = events or CollectEvents()
     config.check()
+    RunLock(config.out, _process_index()).probe()  # another writer: refused before the model loads
     problems = load_config_problems(config)
     check_seed_space(config.seed, len(problems.problems), config.sampling.n)
     if config.resume and (Path(config.out) / MANIFEST).is_file():
@@ -236,6 +239,11 @@ class BatchFinisher:
             self.writer.write_shard(self.pending)
             self.pending = []
             self.progress.timings.writing += time.perf_counter() - started
+
+
+def _process_index() -> int:
+    """This process's rank under accelerate/torchrun (before accelerate's state exists), 0 alone."""
+    return int(os.environ.get("RANK", "0"))
 
 
 def _open_writer(config: CollectConfig, manifest: dict, state) -> RunWriter:

@@ -6,6 +6,7 @@ with the same defaults and refuse the same settings. `flag` turns a setting's na
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from semspace.errors import InvalidInputError
 
@@ -17,6 +18,21 @@ SHAPE_OPTIONS = {"none": (), "entropy": ("entropy_alpha", "kappa"),
                  "verl": ("verl_mode", "verl_scope", "verl_baseline", "ema_alpha", "gain", "kappa", "aux_weight")}
 
 Flag = Callable[[str], str]
+
+
+@dataclass(kw_only=True)
+class ShaperOptions:
+    """The shaper options a trainer's config holds, under the names users write them (SHAPER_OPTIONS maps them to
+    the shaper's own); None means the shaper's default (SPEC §7)."""
+
+    verl_mode: str | None = None
+    verl_scope: str | None = None
+    verl_baseline: str | None = None
+    ema_alpha: float | None = None
+    gain: float | None = None
+    kappa: float | None = None
+    aux_weight: float | None = None
+    entropy_alpha: float | None = None
 
 
 def shaper_options(shape: str, settings: Mapping[str, object], *, flag: Flag) -> dict:

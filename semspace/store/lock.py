@@ -34,18 +34,27 @@ class RunLock:
         self.path = lock_path(run, process)
         self._descriptor: int | None = None
 
+    def probe(self) -> None:
+        """Raise RunLockedError now if another process holds the lock (before a long model load, say); touches
+        nothing. The lock is still taken later by acquire()."""
+        if not self.path.is_file():
+            return
+        descriptor = os.open(self.path, os.O_RDWR)
+        try:
+            _lock_or_refuse(descriptor, self.path)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+        finally:
+            os.close(descriptor)
+
     def acquire(self) -> None:
         """Take the lock at once, or raise RunLockedError naming the process that holds it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _read(descriptor)
+            _lock_or_refuse(descriptor, self.path)
+        except RunLockedError:
             os.close(descriptor)
-            raise RunLockedError(f"{self.path.parent} is being written by {_describe(holder)}.",
-                                 "Wait for that run to finish or stop it; two writers would overwrite each "
-                                 "other's shards.") from None
+            raise
         previous = _read(descriptor)
         if previous:
             warnings.warn(f"semspace: taking over {self.path.parent} from {_describe(previous)}, which stopped "
@@ -62,6 +71,16 @@ class RunLock:
         fcntl.flock(self._descriptor, fcntl.LOCK_UN)
         os.close(self._descriptor)
         self._descriptor = None
+
+
+def _lock_or_refuse(descriptor: int, path: Path) -> None:
+    """flock the open lock file without waiting, or raise RunLockedError naming its holder."""
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise RunLockedError(f"{path.parent} is being written by {_describe(_read(descriptor))}.",
+                             "Wait for that run to finish or stop it; two writers would overwrite each other's "
+                             "shards.") from None
 
 
 def _read(descriptor: int) -> dict:

@@ -11,7 +11,7 @@ import yaml
 from semspace.errors import InvalidInputError
 from semspace.metrics.placement import check_device
 from semspace.models import DEFAULT_MODEL
-from semspace.shaping.options import SHAPER_OPTIONS, check_verl_can_fire, shaper_options
+from semspace.shaping.options import SHAPER_OPTIONS, ShaperOptions, check_verl_can_fire, shaper_options
 
 # Settings that say where, whether and on what to continue, not what the run is: left out of the manifest.
 NOT_RUN_SETTINGS = ("out", "resume", "metrics_device")
@@ -19,8 +19,9 @@ VLLM_MODES = ("colocate", "server")
 
 
 @dataclass
-class TrainConfig:
-    """One GRPO run: model, prompts, shaper, GRPO settings (defaults: the paper's where it has one)."""
+class TrainConfig(ShaperOptions):
+    """One GRPO run: model, prompts, shaper (and its options), GRPO settings (defaults: the paper's where it has
+    one)."""
 
     out: Path
     model: str = DEFAULT_MODEL
@@ -28,14 +29,6 @@ class TrainConfig:
     template: str = "chat"
     dtype: str = "float32"
     shape: str = "none"
-    verl_mode: str | None = None
-    verl_scope: str | None = None
-    verl_baseline: str | None = None
-    ema_alpha: float | None = None
-    gain: float | None = None
-    kappa: float | None = None
-    aux_weight: float | None = None
-    entropy_alpha: float | None = None
     stride: int = 40
     window: int | None = 512
     global_stride: int = 20

@@ -15,6 +15,7 @@ from semspace.layout import CHECKPOINTS
 from semspace.models import LoadedModel, load_model
 from semspace.shaping import make_shaper
 from semspace.store import RunWriter
+from semspace.store.lock import RunLock
 from semspace.train.config import TrainConfig
 from semspace.train.trainer import ShapedGRPOTrainer, latest_complete_checkpoint
 
@@ -62,6 +63,8 @@ def build_trainer(config: TrainConfig, on_load: Callable[[LoadedModel], None] | 
     """The trainer and (on the main process) the writer of the run's step rows."""
     shaper = make_shaper(config.shape, **config.shaper_options())
     state = PartialState(cpu=on_cpu())
+    if state.is_main_process:
+        RunLock(config.out).probe()  # another writer of this run: refused before the model loads
     loaded = load_model(config.model, dtype=config.dtype, device=str(state.device))
     if on_load:
         on_load(loaded)

@@ -11,15 +11,15 @@ from omegaconf import DictConfig, OmegaConf
 
 from semspace.errors import InvalidInputError
 from semspace.shaping import make_shaper
-from semspace.shaping.options import check_verl_can_fire, shaper_options
+from semspace.shaping.options import ShaperOptions, check_verl_can_fire, shaper_options
 
 STRATEGIES = ("fsdp", "fsdp2")  # verl's FSDP engine computes the indicators (engine.py); others cannot
 ESTIMATOR = "grpo"  # one outcome advantage per response, as SPEC §7 shapes
 DEVICE = re.compile(r"auto|cpu|cuda(:\d+)?")  # checked against the worker's hardware there, not on the driver
 
 
-@dataclass(frozen=True)
-class SemspaceSettings:
+@dataclass
+class SemspaceSettings(ShaperOptions):
     """What the trainer mode shapes and logs; defaults are the paper's (SPEC §3 and §7), options left None take the
     shaper's own defaults (those of `semspace train`)."""
 
@@ -29,14 +29,6 @@ class SemspaceSettings:
     global_stride: int = 20
     correct_above: float = 0.0
     metrics_device: str = "auto"
-    verl_mode: str | None = None
-    verl_scope: str | None = None
-    verl_baseline: str | None = None
-    ema_alpha: float | None = None
-    gain: float | None = None
-    kappa: float | None = None
-    aux_weight: float | None = None
-    entropy_alpha: float | None = None
 
     def build_shaper(self):
         """The shaper this block asks for, with its options."""
