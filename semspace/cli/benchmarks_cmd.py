@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from semspace.cli.app import app
+from semspace.data.registry import DATA_DIR_VARIABLE, REGISTRY, default_data_dir
 
 WIDE = 1000  # outside a terminal (a pipe, a log) a row stays on one line
 
@@ -15,11 +16,10 @@ WIDE = 1000  # outside a terminal (a pipe, a log) a row stays on one line
 def benchmarks(
     data_dir: Path = typer.Option(None, show_default=False,
                                   help="Folder of NAME.jsonl files, which come before the Hub (as in eval). "
-                                       "Default: $SEMSPACE_DATA_DIR, else ./data."),
+                                       f"Default: ${DATA_DIR_VARIABLE}, else ./data."),
 ) -> None:
     """List the paper's benchmarks: Hub dataset, split, size, and whether each can be read here (no network)."""
     from semspace.data.hub_cache import benchmark_status
-    from semspace.data.registry import REGISTRY, default_data_dir
 
     folder = data_dir if data_dir is not None else default_data_dir()
     table = Table()
