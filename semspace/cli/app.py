@@ -34,7 +34,7 @@ def root(
 
 COMMAND_MODULES = (
     "collect", "inspect_run", "models", "demo", "correlate", "majorize", "metrics_cmd", "train", "eval_cmd",
-    "figures_cmd",
+    "figures_cmd", "benchmarks_cmd",
 )
 
 

@@ -34,7 +34,9 @@ def collect(
                                                   "(e.g. Qwen2.5-Math-7B), or a local folder. See `semspace models`."),
     dataset: str = typer.Option("arithmetic", help="'arithmetic' (built-in, 64 problems; 'arithmetic:N' for N, "
                                                    "'arithmetic:N:1,2' for levels 1-2 only), "
-                                                   "a JSONL/JSON file, or a datasets name."),
+                                                   "a JSONL/JSON file, a benchmark of the paper by name (its "
+                                                   "Hugging Face dataset; `semspace benchmarks` lists them), "
+                                                   "or a datasets name."),
     n: int = typer.Option(8, help="Responses sampled per prompt."),
     max_new_tokens: int = typer.Option(1536, help="Longest response, in tokens (the paper's response length; "
                                                   "below the 512-token ERV window, ER and ERV see the same tokens)."),

@@ -38,11 +38,14 @@ def eval_command(
                                                   "(runs/t/checkpoints/checkpoint-40)."),
     benchmark: list[str] = typer.Option(
         [], "--benchmark", "-b", show_default=False,
-        help="A .jsonl/.json file (any layout of the shared benchmark files; named by its stem), the built-in "
-             "'arithmetic' ('arithmetic:N', 'arithmetic:N:1,2' for levels), or a bare NAME read as "
-             "<data dir>/NAME.jsonl. Repeat, list several, or separate by commas. Default: arithmetic."),
+        help="A benchmark of the paper by name (math500, aime24, aime25, amc23, minerva_math, olympiadbench, "
+             "gsm8k, ...: <data dir>/NAME.jsonl if that file exists, else its Hugging Face dataset from the local "
+             "cache; `semspace benchmarks` lists them), a .jsonl/.json file (named by its stem), or the built-in "
+             "'arithmetic' ('arithmetic:N', 'arithmetic:N:1,2' for levels). Repeat, list several, or separate by "
+             "commas. Default: arithmetic."),
     data_dir: Path = typer.Option(None, show_default=False,
-                                  help=f"Folder of bare benchmark names. Default: ${DATA_DIR_VARIABLE}, else ./data."),
+                                  help=f"Folder of NAME.jsonl files, which come before the Hub for a bare NAME. "
+                                       f"Default: ${DATA_DIR_VARIABLE}, else ./data."),
     n: int = typer.Option(4, help="Responses sampled per problem (the n of pass@k). The paper used 1 for its "
                                   "pass@1 table and 16-256 for pass@k; 4 gives pass@1, 2, 4."),
     k: list[str] = typer.Option([], "--k", show_default=False,

@@ -41,8 +41,8 @@ def majorize(
 ) -> None:
     """Per consecutive window pair: equal support (i), majorization (ii), both, Schur consistency; per response:
     whether all pairs hold, against ERV and correctness. Windows are centred as the run's metrics were.
-    Consistency uses exp(Shannon entropy) of q, exactly Schur-concave (SPEC's ER has 1e-8 guards, so it is not
-    quite); a violation is a bug in semspace and exits with code 3."""
+    Consistency uses exp(Shannon entropy) of q, exactly Schur-concave (ER's 1e-8 guards, docs/metrics.md §2, make
+    it not quite); a violation is a bug in semspace and exits with code 3."""
     from semspace.analyses import (
         SchurConsistencyError,
         check_figure_path,

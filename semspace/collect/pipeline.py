@@ -275,7 +275,8 @@ def run_settings(config: CollectConfig, problems) -> dict:
     sampling_share, capture_share = memory_shares(config)
     return {
         **kind,
-        "dataset": {"source": problems.source, "sha256": problems.sha256, "prompts": len(problems.problems),
+        "dataset": {"source": problems.source, **problems.origin, "sha256": problems.sha256,
+                    "prompts": len(problems.problems),
                     "question_field": problems.question_field, "answer_field": problems.answer_field,
                     "template": config.template},
         "sampling": {"backend": config.backend, **asdict(config.sampling), "seed": config.seed,

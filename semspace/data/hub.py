@@ -54,8 +54,13 @@ def read_dataset(source: str, *, question_field: str | None, answer_field: str |
     problems, question_key, answer_key = map_records(
         records, name=source, stem=stem, source=name, question_field=question_field, answer_field=answer_field
     )
+    return ProblemSet(problems, source, records_sha256(records), question_key, answer_key)
+
+
+def records_sha256(records: list[dict]) -> str:
+    """SHA-256 over the records as sorted-key JSON lines: pins a dataset's content as a file's hash pins its bytes."""
     digest = hashlib.sha256()
     for record in records:
         digest.update(json.dumps(record, sort_keys=True, default=str).encode())
         digest.update(b"\n")
-    return ProblemSet(problems, source, digest.hexdigest(), question_key, answer_key)
+    return digest.hexdigest()

@@ -1,4 +1,5 @@
-"""One entry point for every kind of prompt source: the built-in set, a local file, or a cached HF dataset."""
+"""One entry point for every kind of prompt source: the built-in set, a local file, a benchmark of the paper by
+name (its Hugging Face dataset), or a cached HF dataset."""
 
 import hashlib
 from pathlib import Path
@@ -7,7 +8,9 @@ from ..errors import DataFileError, InvalidInputError
 from .arithmetic import arithmetic_problems
 from .files import read_file
 from .hub import looks_like_dataset_name, not_found, read_dataset
+from .hub_cache import read_benchmark
 from .problem import ProblemSet
+from .registry import RegistryBenchmark, registry_benchmark
 
 ARITHMETIC = "arithmetic"
 ARITHMETIC_DEFAULT_SIZE = 64
@@ -40,6 +43,17 @@ def parse_levels(source: str, text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in parts)
 
 
+def registry_set(benchmark: RegistryBenchmark, question_field: str | None, answer_field: str | None) -> ProblemSet:
+    """A benchmark of the paper by name, from its Hub dataset; a file-only one has none to read."""
+    if benchmark.hub is None:
+        raise DataFileError(
+            f"'{benchmark.name}' ({benchmark.paper} of the paper) has no Hugging Face dataset in semspace's "
+            "registry, and no file of that name is here.",
+            f"Pass the path of a {benchmark.name}.jsonl file (eval: put it in --data-dir); `semspace benchmarks` "
+            "lists the benchmarks with a Hub dataset.")
+    return read_benchmark(benchmark, question_field=question_field, answer_field=answer_field)
+
+
 def load_problems(
     source: str,
     *,
@@ -69,6 +83,8 @@ def load_problems(
         raise DataFileError(
             f"File not found: {path}.", "Check the path; relative paths start at the current folder."
         )
+    elif (registered := registry_benchmark(source)) is not None:
+        problem_set = registry_set(registered, question_field, answer_field)
     elif not looks_like_dataset_name(source):
         raise not_found(source, "it does not name a Hugging Face dataset")
     else:

@@ -1,6 +1,6 @@
 """The two records every later stage consumes: one problem, and the set it came from."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -16,10 +16,14 @@ class Problem:
 
 @dataclass
 class ProblemSet:
-    """Problems plus where they came from, so a run's manifest can say exactly what was asked."""
+    """Problems plus where they came from, so a run's manifest can say exactly what was asked.
+
+    `origin` names the Hub dataset a registry benchmark was read from (id, configuration, split, revision, files).
+    """
 
     problems: list[Problem]
     source: str
     sha256: str
     question_field: str
     answer_field: str
+    origin: dict = field(default_factory=dict)
