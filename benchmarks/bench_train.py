@@ -30,7 +30,7 @@ from semspace.models import load_model
 from semspace.train.config import TrainConfig, build_config
 from semspace.train.run import build_trainer, correctness_reward, grpo_config
 
-ORDERS = {1: ("trl", "none", "verl", "verl", "none", "trl"), 2: ("trl", "none", "none", "trl")}
+ORDER = ("trl", "none", "verl", "verl", "none", "trl")
 
 
 class StepTimer(TrainerCallback):
@@ -86,7 +86,7 @@ def main() -> None:
     for iterations in (int(value) for value in args.configs.split(",")):
         durations, tokens = defaultdict(list), defaultdict(list)
         with tempfile.TemporaryDirectory() as folder:
-            for run, shape in enumerate(ORDERS[iterations]):
+            for run, shape in enumerate(ORDER):
                 seconds, counts = step_seconds_and_tokens(shape, iterations, args, Path(folder) / str(run))
                 durations[shape] += seconds
                 tokens[shape] += counts

@@ -50,7 +50,7 @@ MATH level 3-5, responses of hundreds to thousands of tokens, 160 steps of 48 pr
   sampling noise of {problems} problems x {samples} samples; read them as a smoke test, not as evidence for or
   against VERL. The eval problems are a fresh draw (seed {seed}) from the 400 level-1 sums, so about one in six
   also appears among the {train_problems} training problems.
-- Dataset-level ER of a {completions}-response batch and its cumulative velocity (stride {global_stride} here,
+- Dataset-level ER of a batch of {completions} responses and its cumulative velocity (stride {global_stride} here,
   20 in the paper) are defined but say little.
 To test the paper's claims, run the same commands with `--model Qwen2.5-7B` on a GPU (see the README)."""
 

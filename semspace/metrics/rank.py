@@ -76,11 +76,13 @@ def curvature(H, *, min_step_norm: float = 1e-6, name: str = "the response") -> 
     reference; unlike it, nothing is cut at 256-token chunk boundaries. NaN when fewer than two steps remain.
     """
     matrix = as_float64_matrix(H, name=name, device=H.device if isinstance(H, torch.Tensor) else "cpu")
-    steps = matrix[1:] - matrix[:-1]
-    norms = steps.norm(dim=1)
+    steps = torch.diff(matrix, dim=0)
+    norms = torch.linalg.vector_norm(steps, dim=1)
     keep = norms > min_step_norm
-    steps, norms = steps[keep], norms[keep]
+    if not bool(keep.all()):  # a copy of the steps only when some are dropped
+        steps, norms = steps[keep], norms[keep]
     if steps.shape[0] < 2:
         return math.nan
-    cosines = (steps[1:] * steps[:-1]).sum(dim=1) / (norms[1:] * norms[:-1])
+    dots = (steps[1:].unsqueeze(1) @ steps[:-1].unsqueeze(2)).flatten()  # row-wise dot products, no (T, d) temporary
+    cosines = dots / (norms[1:] * norms[:-1])
     return float(torch.arccos(cosines.clamp(-1.0, 1.0)).mean())

@@ -77,7 +77,7 @@ def cpu_runs_natively(dtype: torch.dtype) -> bool:
 def choose_dtype(requested: torch.dtype | str, checkpoint: torch.dtype, device: torch.device) -> DtypeChoice:
     """What to run in: the requested dtype, or for "auto" the checkpoint's unless a CPU would emulate it."""
     if requested != "auto":
-        return DtypeChoice(requested, "as asked (--dtype)")
+        return DtypeChoice(requested, "as asked with --dtype")
     if device.type != "cpu":
         return DtypeChoice(checkpoint, f"auto: the checkpoint's dtype on {device.type}")
     if cpu_runs_natively(checkpoint):
