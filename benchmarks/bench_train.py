@@ -102,8 +102,6 @@ def report(iterations: int, args, durations: dict, tokens: dict) -> None:
           f"{args.max_completion_length} tokens, stride {args.stride}, steps 2..{args.steps} of each run pooled")
     print(f"plain TRL GRPOTrainer {step['trl']:7.2f} s/step {1000 * token['trl']:7.1f} ms/token")
     for shape, against in (("none", ("trl",)), ("verl", ("none", "trl"))):
-        if shape not in step:
-            continue
         ratios = "".join(f"   x {'TRL' if other == 'trl' else other} {step[shape] / step[other]:.3f} / "
                          f"{token[shape] / token[other]:.3f}" for other in against)
         print(f"--shape {shape:<13} {step[shape]:7.2f} s/step {1000 * token[shape]:7.1f} ms/token{ratios}")
