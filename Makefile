@@ -74,7 +74,7 @@ figures: setup
 		--smooth 2 --format png --out docs/figures
 
 # Does GRPO (with and without VERL) learn on a CPU? Two 40-step runs of the embedded model, evals of the base model
-# and of both final checkpoints, and their figures in docs/evidence (about an hour on 2 cores; refuses to
+# and of both final checkpoints, and their figures in docs/evidence (about 40 minutes on 2 cores; refuses to
 # overwrite runs already in $(EVIDENCE)).
 EVIDENCE ?= runs/train-evidence
 EVIDENCE_STEPS ?= 40
